@@ -1,0 +1,28 @@
+/*
+ * cli/main.c - the tamga tool: a table of commands, one file per command.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("tamga %s\n", tamga_version());
+	return 0;
+}
+
+static const struct cli_command commands[] = {
+	{ "pki", cmd_pki, "certificate authority: init, issue, revoke, release, crl, list, validate" },
+	{ "version", cmd_version, "print the version" },
+	{ NULL, NULL, NULL }
+};
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0)
+		return cmd_version(argc, argv);
+	return cli_dispatch(NULL, commands, argc, argv);
+}

@@ -1,0 +1,12 @@
+/*
+ * tamga/tamga.h - everything libtamga offers, in one include.
+ */
+#ifndef TAMGA_TAMGA_H
+#define TAMGA_TAMGA_H
+
+#include "common.h"
+#include "cert.h"
+#include "ca.h"
+#include "trust.h"
+
+#endif /* TAMGA_TAMGA_H */

@@ -1,0 +1,45 @@
+#!/bin/sh
+# deps.sh - install the Debian 12 packages tamga needs to build, test and run.
+#
+#   scripts/deps.sh [build|test|all]      (default: all)
+#
+# Idempotent and quiet: does nothing when every package is present, prints one
+# line when it installs something.  Uses sudo when not root.  The package lists
+# are the single source of truth for what tamga depends on (DESIGN.md §6).
+set -eu
+
+BUILD_PKGS="
+gcc
+make
+pkg-config
+libssl-dev
+libsqlite3-dev
+"
+# Test tools: the unit test framework and the programs used as independent
+# oracles (openssl's CLI checks what libtamga writes).
+TEST_PKGS="
+libcmocka-dev
+openssl
+sqlite3
+"
+
+what=${1:-all}
+case "$what" in
+    build) pkgs=$BUILD_PKGS ;;
+    test|all) pkgs="$BUILD_PKGS $TEST_PKGS" ;;
+    *) echo "usage: scripts/deps.sh [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
+        || missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "deps: installing$missing" >&2
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# shellcheck disable=SC2086  # word splitting of $missing is intended
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
