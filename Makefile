@@ -6,7 +6,7 @@
 #   make install PREFIX=…   library, headers, tamga.pc, tools, man pages
 #   make fuzz               libFuzzer targets (clang) in $(BUILD)/fuzz/
 #
-# Knobs: BUILD=dir  WERROR=1  SANITIZE=address,undefined  CC=…  CFLAGS=…
+# Knobs: BUILD=dir  WERROR=1  SANITIZE=address,undefined  CC=…  CFLAGS=…  V=1
 # Dependencies come only through pkg-config; scripts/deps.sh installs them.
 
 VERSION   := 0.1.0
@@ -24,6 +24,14 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 SANITIZE ?=
 WERROR  ?=
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
 
 # pkg-config modules: the library's, and the unit tests'.
 LIB_PKGS  := libcrypto sqlite3
@@ -105,17 +113,20 @@ $(BUILD)/obj/common/%.o $(BUILD)/obj/pki/%.o: CFLAGS_X = -fPIC -fvisibility=hidd
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/.configured
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS_X) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS_X) -MMD -MP -c -o $@ $<
 
 $(SHLIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(HARDEN_LD) $(LDFLAGS) -o $@ $(LIB_OBJ) $(LIB_LIBS)
-	ln -sf libtamga.so.$(VERSION) $(BUILD)/lib/$(SONAME)
-	ln -sf $(SONAME) $(BUILD)/lib/libtamga.so
+	$(call say,LINK,$@)
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) $(HARDEN_LD) $(LDFLAGS) -o $@ $(LIB_OBJ) $(LIB_LIBS)
+	$(Q)ln -sf libtamga.so.$(VERSION) $(BUILD)/lib/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(BUILD)/lib/libtamga.so
 
 $(STLIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $(LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
 # ---------------------------------------------------------------- tools
 # Tools see only the public headers and link against the shared library.
@@ -123,11 +134,12 @@ $(BUILD)/obj/cli/%.o: CFLAGS_X = -Iinclude
 
 $(BUILD)/bin/tamga: $(CLI_OBJ) $(SHLIB)
 	@mkdir -p $(@D)
-	$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(BUILD)/lib -ltamga -Wl,-rpath,'$$ORIGIN/../lib'
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(BUILD)/lib -ltamga -Wl,-rpath,'$$ORIGIN/../lib'
 
 $(BUILD)/tamga.pc: tamga.pc.in Makefile
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_PKGS)|' $< > $@
 
 # ---------------------------------------------------------------- tests
@@ -137,17 +149,19 @@ $(BUILD)/obj/tests/%.o: | $(BUILD)/.configured-tests
 
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(STLIB)
 	@mkdir -p $(@D)
-	$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS) $(TEST_LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS) $(TEST_LIBS)
 
 # Fuzz targets, replayed over their seed corpora under gcc by `make check`.
 $(BUILD)/tests/fuzz_%-replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(STLIB)
 	@mkdir -p $(@D)
-	$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 tests: all $(UNIT_BIN) $(FUZZ_REPLAY)
 
 check: tests
-	@BUILD=$(BUILD) CC="$(CC)" bash tests/run
+	@BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash tests/run
 
 # ---------------------------------------------------------------- fuzz (clang)
 FUZZ_CC ?= clang
@@ -156,7 +170,7 @@ fuzz: | $(BUILD)/.configured
 	@mkdir -p $(BUILD)/fuzz
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "  FUZZ $$n"; \
-	  $(FUZZ_CC) $(FUZZ_FLAGS) -D_GNU_SOURCE -DTAMGA_BUILDING $$(pkg-config --cflags $(LIB_PKGS)) \
+	  $(FUZZ_CC) $(FUZZ_FLAGS) -D_GNU_SOURCE -DTAMGA_BUILDING -DTAMGA_VERSION='"$(VERSION)"' $$(pkg-config --cflags $(LIB_PKGS)) \
 	    -o $(BUILD)/fuzz/$$n $$f $(LIB_SRC) $$(pkg-config --libs $(LIB_PKGS)) || exit 1; done
 
 # ---------------------------------------------------------------- demo
@@ -185,3 +199,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
+.SECONDARY:

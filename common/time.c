@@ -138,6 +138,10 @@ int tamga_time_parse(tamga_time *out, const char *text)
 
 	t = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
 	t -= sign * (int64_t)(oh * 3600 + om * 60);
+	/* An offset can move the instant out of the four-digit years that
+	 * tamga_time_format() writes; such a time could not be written back. */
+	if (t < days_from_civil(0, 1, 1) * 86400 || t >= days_from_civil(10000, 1, 1) * 86400)
+		return bad(text, pos, "the instant falls outside the years 0000-9999 in UTC");
 	*out = t;
 	return 0;
 }

@@ -38,7 +38,8 @@ char *tamga__name_string(const X509_NAME *name)
 		tamga__error_oom();
 		goto done;
 	}
-	memcpy(out, data, (size_t)n);
+	if (n > 0) /* an empty name leaves data NULL */
+		memcpy(out, data, (size_t)n);
 	out[n] = '\0';
 done:
 	BIO_free(bio);

@@ -13,9 +13,9 @@
  * distribution point; signer and TSA carry an AIA with the OCSP responder
  * and caIssuers, the issuing CA an AIA with caIssuers.
  *
- * Serial numbers: 16 random bytes with the top bit cleared, so the INTEGER
- * is positive and at most 128 bits (RFC 5280 §4.1.2.2 allows 20 octets);
- * CA/Browser-Forum-style unpredictability defeats chosen-prefix collisions.
+ * Serial numbers: 16 octets, top bit 0 (positive) and the next bit 1 (so
+ * always exactly 128 bits long), 126 random bits (RFC 5280 §4.1.2.2 allows
+ * 20 octets); unpredictable serials defeat chosen-prefix collisions.
  */
 #include <stdio.h>
 #include <string.h>
@@ -177,12 +177,11 @@ static int random_serial(ASN1_INTEGER **out)
 	BIGNUM *bn = NULL;
 
 	*out = NULL;
-	do {
-		if (RAND_bytes(bytes, sizeof(bytes)) != 1)
-			return tamga__error_openssl(TAMGA_ECRYPTO, "no randomness for a serial number");
-		bytes[0] &= 0x7f;
-		/* The all-zero value has probability 2^-127; refuse it anyway. */
-	} while (bytes[0] == 0 && memcmp(bytes, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0);
+	if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+		return tamga__error_openssl(TAMGA_ECRYPTO, "no randomness for a serial number");
+	/* Top bit 0 (positive), next bit 1 (always 16 octets, never a short
+	 * serial): 126 random bits. */
+	bytes[0] = (unsigned char)((bytes[0] & 0x3f) | 0x40);
 	bn = BN_bin2bn(bytes, sizeof(bytes), NULL);
 	if (bn == NULL || (*out = BN_to_ASN1_INTEGER(bn, NULL)) == NULL) {
 		BN_free(bn);

@@ -14,12 +14,12 @@ make
 pkg-config
 libssl-dev
 libsqlite3-dev
+openssl
 "
 # Test tools: the unit test framework and the programs used as independent
 # oracles (openssl's CLI checks what libtamga writes).
 TEST_PKGS="
 libcmocka-dev
-openssl
 sqlite3
 "
 

@@ -14,7 +14,8 @@
  *     D/crl/issuing.crl  distribution-point URLs written into certificates
  *
  * Profiles follow RFC 5280 and ETSI EN 319 412-2/-3; docs/man/tamga-pki.1
- * lists every extension.  Serial numbers are random, positive, 128 bits.
+ * lists every extension.  Serial numbers are positive, 128 bits long, with
+ * 126 random bits.
  */
 #ifndef TAMGA_CA_H
 #define TAMGA_CA_H

@@ -145,7 +145,7 @@ has "signer CRL DP is the issuing CA's" agency.txt 'URI:http://127.0.0.1:9999/pk
 has "signer AIA has the OCSP responder" agency.txt 'OCSP - URI:http://127.0.0.1:9999/pki/ocsp'
 has "signer carries the certificate policy" agency.txt 'Policy: 2.999.1'
 openssl x509 -in agency.crt -noout -serial > serial.txt
-has "serial is 128 random bits, positive (top bit clear)" serial.txt '^serial=[0-7][0-9A-F]{31}$'
+has "serial is 128 bits long, positive (top bits 01)" serial.txt '^serial=[4-7][0-9A-F]{31}$'
 nb=$(openssl x509 -in agency.crt -noout -startdate | cut -d= -f2); na=$(openssl x509 -in agency.crt -noout -enddate | cut -d= -f2)
 days=$(( ($(date -d "$na" +%s) - $(date -d "$nb" +%s)) / 86400 ))
 [ "$days" = 365 ] && ok "--days 365 gives 365 days of validity" || not_ok "--days 365 gives 365 days of validity (got $days)"
