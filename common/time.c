@@ -100,21 +100,34 @@ int tamga_time_parse(tamga_time *out, const char *text)
 
 	if (text == NULL)
 		return tamga__error_set(TAMGA_EINVAL, "no date-time given");
-	if (digits(text, &pos, 4, &year) || expect(text, &pos, "-"))
-		return bad(text, pos, "expected a four-digit year and '-'");
-	if (digits(text, &pos, 2, &mon) || mon < 1 || mon > 12 || expect(text, &pos, "-"))
-		return bad(text, pos, "expected a month 01-12 and '-'");
-	if (digits(text, &pos, 2, &day) || day < 1 || day > days_in_month(year, mon))
-		return bad(text, pos, "expected a day of that month");
-	if (expect(text, &pos, "Tt "))
-		return bad(text, pos, "expected 'T'");
-	if (digits(text, &pos, 2, &hh) || hh > 23 || expect(text, &pos, ":"))
-		return bad(text, pos, "expected an hour 00-23 and ':'");
-	if (digits(text, &pos, 2, &mm) || mm > 59 || expect(text, &pos, ":"))
-		return bad(text, pos, "expected a minute 00-59 and ':'");
+	/* Each field: a digit error names the bad character, a range error the
+	 * field's first character. */
+#define FIELD(n, var, ok, what)                                                          \
+	do {                                                                             \
+		size_t start = pos;                                                      \
+		if (digits(text, &pos, (n), &(var)))                                     \
+			return bad(text, pos, "expected " what);                         \
+		if (!(ok))                                                               \
+			return bad(text, start, "out of range: " what);                  \
+	} while (0)
+#define SEP(chars, what)                                                                 \
+	do {                                                                             \
+		if (expect(text, &pos, (chars)))                                         \
+			return bad(text, pos, "expected " what);                         \
+	} while (0)
+
+	FIELD(4, year, 1, "a four-digit year");
+	SEP("-", "'-'");
+	FIELD(2, mon, mon >= 1 && mon <= 12, "a month 01-12");
+	SEP("-", "'-'");
+	FIELD(2, day, day >= 1 && day <= days_in_month(year, mon), "a day of that month");
+	SEP("Tt ", "'T'");
+	FIELD(2, hh, hh <= 23, "an hour 00-23");
+	SEP(":", "':'");
+	FIELD(2, mm, mm <= 59, "a minute 00-59");
+	SEP(":", "':'");
 	/* 60 is a leap second; without leap seconds it is the next second. */
-	if (digits(text, &pos, 2, &ss) || ss > 60)
-		return bad(text, pos, "expected a second 00-60");
+	FIELD(2, ss, ss <= 60, "a second 00-60");
 	if (text[pos] == '.') {
 		pos++;
 		if (text[pos] < '0' || text[pos] > '9')
@@ -127,14 +140,16 @@ int tamga_time_parse(tamga_time *out, const char *text)
 	} else if (text[pos] == '+' || text[pos] == '-') {
 		sign = text[pos] == '+' ? 1 : -1;
 		pos++;
-		if (digits(text, &pos, 2, &oh) || oh > 23 || expect(text, &pos, ":") ||
-		    digits(text, &pos, 2, &om) || om > 59)
-			return bad(text, pos, "expected a UTC offset hh:mm");
+		FIELD(2, oh, oh <= 23, "an offset hour 00-23");
+		SEP(":", "':' in the UTC offset");
+		FIELD(2, om, om <= 59, "an offset minute 00-59");
 	} else {
 		return bad(text, pos, "expected 'Z' or a UTC offset");
 	}
 	if (text[pos] != '\0')
 		return bad(text, pos, "unexpected text after the date-time");
+#undef FIELD
+#undef SEP
 
 	t = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
 	t -= sign * (int64_t)(oh * 3600 + om * 60);

@@ -97,8 +97,14 @@ int tamga__serial_normalise(char **out, const char *hex)
 			continue;
 		s[n++] = c;
 	}
-	if (n == 0)
+	if (n == 0) {
+		/* All zeros is zero; no digit at all ("0x", ":") is no serial. */
+		if (strspn(hex, ":") == len) {
+			free(s);
+			return tamga__error_set(TAMGA_EINVAL, "serial number '%s' has no hexadecimal digit", hex);
+		}
 		s[n++] = '0';
+	}
 	s[n] = '\0';
 	*out = s;
 	return 0;

@@ -13,11 +13,33 @@
 /* A PEM bundle with more objects than this is hostile, not a trust store. */
 #define MAX_OBJECTS 10000
 
+/*
+ * PEM or DER?  DER is a SEQUENCE (0x30) whose length covers the input;
+ * anything else with a PEM boundary is PEM.  (Looking for "-----BEGIN "
+ * alone would misread a DER certificate whose subject contains that text.)
+ */
+static int looks_like_der(const unsigned char *p, size_t len)
+{
+	size_t n, body, i;
+
+	if (len < 2 || p[0] != 0x30)
+		return 0;
+	if (p[1] < 0x80)
+		return (size_t)p[1] + 2 == len;
+	n = p[1] & 0x7f;
+	if (n == 0 || n > 4 || len < 2 + n)
+		return 0;
+	for (body = 0, i = 0; i < n; i++)
+		body = (body << 8) | p[2 + i];
+	return body == len - 2 - n;
+}
+
 static int looks_like_pem(const void *data, size_t len)
 {
 	static const char marker[] = "-----BEGIN ";
 
-	return len >= sizeof(marker) - 1 && memmem(data, len, marker, sizeof(marker) - 1) != NULL;
+	return !looks_like_der(data, len) && len >= sizeof(marker) - 1 &&
+	       memmem(data, len, marker, sizeof(marker) - 1) != NULL;
 }
 
 typedef void *(*d2i_fn)(const unsigned char **p, long len);
