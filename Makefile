@@ -34,7 +34,7 @@ say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 # pkg-config modules: the library's, and the unit tests'.
-LIB_PKGS  := libcrypto sqlite3
+LIB_PKGS  := libcrypto sqlite3 zlib
 TEST_PKGS := cmocka
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -55,16 +55,16 @@ endif
 # Evaluated once, on first use (after `deps` has run when a goal needs it).
 pkg = $(shell pkg-config $(1) $(2))
 LIB_CFLAGS = $(eval LIB_CFLAGS := $$(call pkg,--cflags,$(LIB_PKGS)))$(LIB_CFLAGS)
-LIB_LIBS   = $(eval LIB_LIBS := $$(call pkg,--libs,$(LIB_PKGS)))$(LIB_LIBS)
+LIB_LIBS   = $(eval LIB_LIBS := $$(call pkg,--libs,$(LIB_PKGS)) -lm)$(LIB_LIBS)
 TEST_CFLAGS = $(eval TEST_CFLAGS := $$(call pkg,--cflags,$(TEST_PKGS)))$(TEST_CFLAGS)
 TEST_LIBS   = $(eval TEST_LIBS := $$(call pkg,--libs,$(TEST_PKGS)))$(TEST_LIBS)
 
 BASE_CFLAGS := $(WARN) $(HARDEN) -D_GNU_SOURCE -DTAMGA_VERSION='"$(VERSION)"' $(CFLAGS)
 
 # ---------------------------------------------------------------- sources
-COMMON_SRC := $(wildcard common/*.c)
-PKI_SRC    := $(wildcard pki/*.c)
-LIB_SRC    := $(COMMON_SRC) $(PKI_SRC)
+# Library directories (DESIGN.md §3); each holds its own sources.
+LIB_DIRS   := common pki formats formats/pdf formats/cms formats/qr signer
+LIB_SRC    := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRC    := $(wildcard cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
@@ -84,7 +84,7 @@ TOOLS  := $(BUILD)/bin/tamga
 .PHONY: all check demo deps install uninstall clean fuzz tests
 .DEFAULT_GOAL := all
 
-all: $(SHLIB) $(STLIB) $(TOOLS) $(BUILD)/tamga.pc
+all: $(SHLIB) $(STLIB) $(TOOLS)
 
 # ---------------------------------------------------------------- configure
 # Goals that promise a working machine install missing packages first.
@@ -109,7 +109,7 @@ $(BUILD)/.configured-tests: $(BUILD)/.configured
 # ---------------------------------------------------------------- library
 # Library code sees its own internal headers (-I.) and is hidden by default;
 # only TAMGA_EXTERN symbols are exported from the shared object.
-$(BUILD)/obj/common/%.o $(BUILD)/obj/pki/%.o: CFLAGS_X = -fPIC -fvisibility=hidden -DTAMGA_BUILDING -Iinclude -I. $(LIB_CFLAGS)
+$(foreach d,$(LIB_DIRS),$(BUILD)/obj/$(d)/%.o): CFLAGS_X = -fPIC -fvisibility=hidden -DTAMGA_BUILDING -Iinclude -I. $(LIB_CFLAGS)
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/.configured
 	@mkdir -p $(@D)
@@ -137,10 +137,11 @@ $(BUILD)/bin/tamga: $(CLI_OBJ) $(SHLIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(BUILD)/lib -ltamga -Wl,-rpath,'$$ORIGIN/../lib'
 
-$(BUILD)/tamga.pc: tamga.pc.in Makefile
-	@mkdir -p $(@D)
+# tamga.pc names the install prefix, so it is written at install time.
+define write_pc
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_PKGS)|' $< > $@
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_PKGS)|' tamga.pc.in > $(1)
+endef
 
 # ---------------------------------------------------------------- tests
 # Unit tests may reach internal functions: they link the static library.
@@ -187,7 +188,7 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtamga.so
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCDIR)/tamga/
-	install -m 644 $(BUILD)/tamga.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(call write_pc,$(DESTDIR)$(PKGCONFIGDIR)/tamga.pc)
 	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:

@@ -307,7 +307,8 @@ static void revoke_help(FILE *out, int release)
 		fprintf(out,
 		        "Usage: tamga pki revoke --dir DIR (--serial HEX | --cert FILE) --reason REASON [OPTIONS]\n"
 		        "\n"
-		        "Revoke a certificate and publish its issuer's new CRL at once.\n"
+		        "Revoke a certificate and publish its issuer's new CRL at once (valid for\n"
+		        "the days last given to tamga pki crl --days, 7 by default).\n"
 		        "REASON (RFC 5280): unspecified, keyCompromise, cACompromise, affiliationChanged,\n"
 		        "superseded, cessationOfOperation, certificateHold (suspension, lifted with\n"
 		        "tamga pki release), privilegeWithdrawn, aACompromise.\n");
@@ -413,7 +414,8 @@ static void crl_help(FILE *out)
 	        "Options:\n"
 	        "  --dir DIR              CA directory\n"
 	        "  --ca issuing|root      which CA's CRL (default issuing)\n"
-	        "  --days N               nextUpdate = now + N days (default 7)\n"
+	        "  --days N               nextUpdate = now + N days; remembered for the CRLs\n"
+	        "                         that revoke and release publish (default 7)\n"
 	        "  --out FILE             also write the CRL to FILE\n"
 	        "  --pem                  write FILE as PEM (default DER)\n"
 	        "  --ca-pass-file FILE    passphrase of the CA keys; else $" CA_PASS_ENV "\n"
@@ -515,7 +517,11 @@ static void list_help(FILE *out)
 	        "Usage: tamga pki list --dir DIR\n"
 	        "\n"
 	        "List every certificate the CA has issued, oldest first: serial, role,\n"
-	        "status (good, revoked, hold), expiry, subject.  Needs no passphrase.\n");
+	        "status (good, revoked, hold), expiry, subject.  Needs no passphrase.\n"
+	        "\n"
+	        "Options:\n"
+	        "  --dir DIR              CA directory\n"
+	        "  -h, --help             show this help\n");
 }
 
 static int print_entry(const tamga_ca_entry *e, void *payload)

@@ -13,7 +13,7 @@
 static void validate_help(FILE *out)
 {
 	fprintf(out,
-	        "Usage: tamga pki validate --trust TA [OPTIONS] CERT\n"
+	        "Usage: tamga pki validate (--trust TA | --ca-dir DIR) [OPTIONS] CERT\n"
 	        "\n"
 	        "Build a path from CERT to a trust anchor and validate it (RFC 5280) at a\n"
 	        "given time, with revocation checking of every certificate in the path.\n"

@@ -363,8 +363,17 @@ done:
 		tamga__cadb_rollback(db);
 	tamga__cadb_close(db);
 	if (error < 0 && db_new != NULL) {
+		char *sub;
+
 		unlink(db_new);
 		written_forget(&w, 1);
+		/* Empty now unless they held something before: rmdir keeps those. */
+		if ((sub = tamga__path_join(dir, "private")) != NULL)
+			rmdir(sub);
+		free(sub);
+		if ((sub = tamga__path_join(dir, "crl")) != NULL)
+			rmdir(sub);
+		free(sub);
 	}
 	written_forget(&w, 0);
 	for (i = 0; i < n_items; i++) {
@@ -555,6 +564,28 @@ done:
 	return error;
 }
 
+/* How long the CRLs published by revoke and release are valid: the days last
+ * given to tamga_ca_crl(), else DEFAULT_CRL_DAYS. */
+static int crl_days(tamga_ca *ca, unsigned int *out)
+{
+	char *v = NULL;
+	int error = tamga__cadb_meta_get(ca->db, "crl_days", &v);
+
+	*out = DEFAULT_CRL_DAYS;
+	if (error == TAMGA_ENOTFOUND) {
+		tamga_error_clear();
+		return 0;
+	}
+	if (error == 0) {
+		unsigned long d = strtoul(v, NULL, 10);
+
+		if (d >= 1 && d <= 366)
+			*out = (unsigned int)d;
+	}
+	free(v);
+	return error;
+}
+
 static int publish_crl(tamga_ca *ca, tamga_ca_which which, const tamga_buf *der)
 {
 	char name[32];
@@ -576,15 +607,22 @@ int tamga_ca_crl(tamga_ca *ca, const tamga_ca_crl_options *opts, tamga_buf *out)
 	}
 	if (o.which != TAMGA_CA_ISSUING && o.which != TAMGA_CA_ROOT)
 		return tamga__error_set(TAMGA_EINVAL, "unknown CA");
-	if (o.days == 0)
-		o.days = DEFAULT_CRL_DAYS;
 	if (o.days > 366)
 		return tamga__error_set(TAMGA_EINVAL, "a CRL may be valid for at most 366 days");
 	if (o.now == 0)
 		o.now = tamga_time_now();
 	if ((error = tamga__cadb_begin(ca->db)) < 0)
 		return error;
-	if ((error = next_crl(ca, o.which, o.days, o.now, &der)) < 0 || (error = tamga__cadb_commit(ca->db)) < 0) {
+	if (o.days != 0) {
+		char days[16];
+
+		snprintf(days, sizeof(days), "%u", o.days);
+		error = tamga__cadb_meta_set(ca->db, "crl_days", days);
+	} else {
+		error = crl_days(ca, &o.days);
+	}
+	if (error < 0 || (error = next_crl(ca, o.which, o.days, o.now, &der)) < 0 ||
+	    (error = tamga__cadb_commit(ca->db)) < 0) {
 		tamga__cadb_rollback(ca->db);
 		goto done;
 	}
@@ -740,6 +778,7 @@ static int change_status(tamga_ca *ca, const char *serial_in, int release, tamga
 	char *serial = NULL;
 	tamga_ca_which which;
 	tamga_buf der = TAMGA_BUF_INIT;
+	unsigned int days;
 	int error;
 
 	if ((error = tamga__serial_normalise(&serial, serial_in)) < 0)
@@ -773,13 +812,15 @@ static int change_status(tamga_ca *ca, const char *serial_in, int release, tamga
 			                         tamga_time_format(t, f.revoked_at), tamga_reason_name(f.reason));
 			goto fail;
 		}
+		/* From hold to revoked, the revocation date stays the hold's. */
 		error = tamga__cadb_set_status(ca->db, serial, reason == TAMGA_REASON_CERTIFICATE_HOLD ? "hold" : "revoked",
-		                               when, reason, invalidity);
+		                               strcmp(f.status, "hold") == 0 ? f.revoked_at : when, reason, invalidity);
 	}
 	if (error < 0)
 		goto fail;
 	which = strcmp(f.issuer, "root") == 0 ? TAMGA_CA_ROOT : TAMGA_CA_ISSUING;
-	if ((error = next_crl(ca, which, DEFAULT_CRL_DAYS, when, &der)) < 0 || (error = tamga__cadb_commit(ca->db)) < 0)
+	if ((error = crl_days(ca, &days)) < 0 || (error = next_crl(ca, which, days, when, &der)) < 0 ||
+	    (error = tamga__cadb_commit(ca->db)) < 0)
 		goto fail;
 	error = publish_crl(ca, which, &der);
 	goto done;

@@ -403,13 +403,18 @@ static int eku_has(EXTENDED_KEY_USAGE *eku, const char *oid)
 /* 0 when fit; otherwise a message in m. */
 static int purpose_problem(X509 *x, tamga_purpose purpose, tamga_buf *m, int *unfit)
 {
-	uint32_t ku = X509_get_key_usage(x); /* UINT32_MAX when there is no keyUsage */
-	int has_ku = (X509_get_extension_flags(x) & EXFLAG_KUSAGE) != 0, crit = 0;
-	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
-	int has_eku = X509_get_ext_by_NID(x, NID_ext_key_usage, -1) >= 0;
-	int error = 0;
+	uint32_t ku;
+	int has_ku, has_eku, crit = 0, error = 0;
+	EXTENDED_KEY_USAGE *eku;
 
+	*unfit = 0;
+	if (purpose == TAMGA_PURPOSE_ANY)
+		return 0;
 	*unfit = 1;
+	ku = X509_get_key_usage(x); /* UINT32_MAX when there is no keyUsage */
+	has_ku = (X509_get_extension_flags(x) & EXFLAG_KUSAGE) != 0;
+	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
+	has_eku = X509_get_ext_by_NID(x, NID_ext_key_usage, -1) >= 0;
 	if (has_eku && eku == NULL) {
 		error = tamga__buf_puts(m, "the extended key usage extension is malformed");
 		goto done;

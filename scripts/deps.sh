@@ -14,6 +14,7 @@ make
 pkg-config
 libssl-dev
 libsqlite3-dev
+zlib1g-dev
 openssl
 "
 # Test tools: the unit test framework and the programs used as independent

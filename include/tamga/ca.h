@@ -75,8 +75,8 @@ typedef struct {
 
 /**
  * Create a CA in dir (created if missing; refused with TAMGA_EEXISTS when it
- * already holds a CA).  Nothing is left behind on failure except the
- * directory itself.
+ * already holds a CA).  Nothing is left behind on failure: files written
+ * and subdirectories made are removed (dir itself stays if it existed).
  */
 TAMGA_EXTERN(int) tamga_ca_init(const char *dir, const tamga_ca_init_options *opts);
 
@@ -98,7 +98,8 @@ typedef struct {
 	const char *org;            /**< default: the CA's organisation */
 	const char *country;        /**< default: the CA's country */
 	tamga_key_type key_type;    /**< default: the CA's key type */
-	unsigned int days;          /**< validity; default 730, capped by the issuing CA */
+	unsigned int days;          /**< validity; default 730; refused (TAMGA_EINVAL) when the
+	                                 certificate would outlive the issuing CA */
 	const char *out_prefix;     /**< writes P.key, P.crt, P-chain.pem; required */
 	const char *key_passphrase; /**< encrypts P.key; NULL only with no_encrypt */
 	size_t key_passphrase_len;
@@ -119,7 +120,9 @@ TAMGA_EXTERN(int) tamga_ca_issue(tamga_ca *ca, const tamga_ca_issue_options *opt
 /**
  * Revoke the certificate with the given serial (hex, case and leading zeros
  * ignored) and publish a new CRL for its issuer.  A certificate on hold may
- * be revoked for good; anything else already revoked is TAMGA_ESTATE.
+ * be revoked for good (the revocation date stays that of the hold: nothing
+ * signed after it can be trusted); anything else already revoked is
+ * TAMGA_ESTATE.
  * when and invalidity: 0 = now / none.
  */
 TAMGA_EXTERN(int) tamga_ca_revoke(tamga_ca *ca, const char *serial, tamga_reason reason,
@@ -146,6 +149,8 @@ typedef struct {
 /**
  * Sign the next CRL (CRLNumber one more than the last), record it, publish
  * it at D/crl/{root,issuing}.crl and, when out is not NULL, append its DER.
+ * days (when set) is remembered: the CRLs that revoke and release publish
+ * use it too.
  */
 TAMGA_EXTERN(int) tamga_ca_crl(tamga_ca *ca, const tamga_ca_crl_options *opts, tamga_buf *out);
 

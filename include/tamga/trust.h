@@ -56,12 +56,13 @@ typedef enum {
 	 *  anyExtendedKeyUsage, Adobe authentic documents (1.2.840.113583.1.1.5);
 	 *  not a CA. */
 	TAMGA_PURPOSE_DOCUMENT_SIGNING = 0,
-	/** RFC 3161 §2.3: EKU timeStamping alone and critical; digitalSignature
-	 *  or nonRepudiation. */
+	/** RFC 3161 §2.3: EKU timeStamping alone and critical; a keyUsage, when
+	 *  present, allows digitalSignature or nonRepudiation. */
 	TAMGA_PURPOSE_TIMESTAMPING = 1,
-	/** RFC 6960 §4.2.2.2: EKU OCSPSigning; digitalSignature. */
+	/** RFC 6960 §4.2.2.2: EKU OCSPSigning; a keyUsage, when present,
+	 *  allows digitalSignature. */
 	TAMGA_PURPOSE_OCSP_SIGNING = 2,
-	/** RFC 5280 path rules only. */
+	/** RFC 5280 path rules only: no key usage or EKU check of the end entity. */
 	TAMGA_PURPOSE_ANY = 3
 } tamga_purpose;
 

@@ -25,6 +25,16 @@ expect 3 "bad key type is refused" "$TAMGA" pki init --dir x --ca-pass-file ca.p
 expect 3 "bad country is refused" "$TAMGA" pki init --dir x --ca-pass-file ca.pass --country Mongolia
 expect 3 "bad base URL is refused" "$TAMGA" pki init --dir x --ca-pass-file ca.pass --base-url 'ftp://x'
 expect 3 "a base URL with a comma is refused" "$TAMGA" pki init --dir x --ca-pass-file ca.pass --base-url 'http://a,b'
+[ ! -e x/private ] && [ ! -e x/crl ] && [ ! -e x/ca.db ] && ok "a refused init leaves nothing in the directory" || not_ok "a refused init leaves nothing in the directory"
+mkdir ro && chmod 500 ro
+if [ "$(id -u)" != 0 ]; then
+    expect 3 "init into an unwritable directory fails" "$TAMGA" pki init --dir ro/ca --ca-pass-file ca.pass
+fi
+# A failure after keys and files were written: crl/ is a file, so the CRL
+# cannot be published and init must remove everything it wrote.
+mkdir half && touch half/crl
+expect 3 "init that fails half-way reports it" "$TAMGA" pki init --dir half --ca-pass-file ca.pass
+[ "$(ls half)" = crl ] && [ -f half/crl ] && ok "init that fails half-way removes what it wrote" || { not_ok "init that fails half-way removes what it wrote"; ls -R half | sed 's/^/# /'; }
 
 # ------------------------------------------------------------ init
 expect 0 "pki init creates a CA" "$TAMGA" pki init --dir ca --ca-pass-file ca.pass \
@@ -268,6 +278,10 @@ n_after=$(crlnumber ca/crl/issuing.crl)
 cmp -s next.crl ca/crl/issuing.crl && ok "--out holds the published CRL" || not_ok "--out holds the published CRL"
 lu=$(openssl crl -inform DER -in next.crl -noout -lastupdate | cut -d= -f2); nu=$(openssl crl -inform DER -in next.crl -noout -nextupdate | cut -d= -f2)
 [ $(( ($(date -d "$nu" +%s) - $(date -d "$lu" +%s)) / 86400 )) = 30 ] && ok "--days 30 sets nextUpdate" || not_ok "--days 30 sets nextUpdate ($lu .. $nu)"
+"$TAMGA" pki issue --dir ca --ca-pass-file ca.pass --no-encrypt --cn 'After days' --out after >/dev/null 2>&1
+expect 0 "revoke after pki crl --days 30" "$TAMGA" pki revoke --dir ca --ca-pass-file ca.pass --cert after.crt --reason superseded
+lu=$(openssl crl -inform DER -in ca/crl/issuing.crl -noout -lastupdate | cut -d= -f2); nu=$(openssl crl -inform DER -in ca/crl/issuing.crl -noout -nextupdate | cut -d= -f2)
+[ $(( ($(date -d "$nu" +%s) - $(date -d "$lu" +%s)) / 86400 )) = 30 ] && ok "revoke publishes with the remembered 30 days" || not_ok "revoke publishes with the remembered 30 days ($lu .. $nu)"
 expect 0 "pki crl --ca root --pem" "$TAMGA" pki crl --dir ca --ca-pass-file ca.pass --ca root --out root.pem --pem
 expect 0 "the PEM root CRL parses and verifies in openssl" openssl crl -in root.pem -CAfile ca/root.crt -noout
 expect 3 "pki crl with a wrong passphrase fails" "$TAMGA" pki crl --dir ca --ca-pass-file key.pass
