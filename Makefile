@@ -34,7 +34,7 @@ say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 # pkg-config modules: the library's, and the unit tests'.
-LIB_PKGS  := libcrypto sqlite3 zlib
+LIB_PKGS  := libcrypto sqlite3 zlib libqrencode harfbuzz harfbuzz-subset libcurl
 TEST_PKGS := cmocka
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -68,6 +68,7 @@ LIB_SRC    := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRC    := $(wildcard cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
 HEADERS    := $(wildcard include/tamga/*.h)
 MAN_PAGES  := $(wildcard docs/man/*.1)
 
@@ -75,6 +76,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
+TEST_TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 SHLIB  := $(BUILD)/lib/libtamga.so.$(VERSION)
 SONAME := libtamga.so.$(SOVERSION)
@@ -153,13 +155,20 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(STLIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS) $(TEST_LIBS)
 
+# Test tools (tests/tools/NAME.c): helper programs the shell tests run, with
+# access to internal APIs like the unit tests.
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(STLIB)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
 # Fuzz targets, replayed over their seed corpora under gcc by `make check`.
 $(BUILD)/tests/fuzz_%-replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(STLIB)
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
-tests: all $(UNIT_BIN) $(FUZZ_REPLAY)
+tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_TOOLS)
 
 check: tests
 	@BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash tests/run
@@ -199,5 +208,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) \
+         $(FUZZ_SRC:%.c=$(BUILD)/obj/%.d)
 .SECONDARY:

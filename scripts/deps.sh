@@ -15,6 +15,10 @@ pkg-config
 libssl-dev
 libsqlite3-dev
 zlib1g-dev
+libqrencode-dev
+libharfbuzz-dev
+libcurl4-openssl-dev
+fonts-dejavu-core
 openssl
 "
 # Test tools: the unit test framework and the programs used as independent

@@ -29,6 +29,10 @@ declare -A KNOWN_MISSES=(
     [4.14.30]="indirect CRL issuer revocation loop: OpenSSL reports a CRL path loop (rejected: safe side)"
 )
 
+if [ ! -r "$DIR/tests.tsv" ]; then
+    echo "not ok - PKITS data not found at $DIR (../shared/conformance/pkits beside the repository, or set TAMGA_SHARED)"
+    exit 1
+fi
 n=0 right=0 accepted_invalid=0
 # Fields are re-separated by \x1f: a tab is white space to read, and runs
 # of white space would swallow empty fields.
