@@ -8,5 +8,6 @@
 #include "cert.h"
 #include "ca.h"
 #include "trust.h"
+#include "signer.h"
 
 #endif /* TAMGA_TAMGA_H */
