@@ -9,5 +9,6 @@
 #include "ca.h"
 #include "trust.h"
 #include "signer.h"
+#include "code.h"
 
 #endif /* TAMGA_TAMGA_H */
