@@ -69,6 +69,7 @@ CLI_SRC    := $(wildcard cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
+BENCH_SRC  := $(wildcard bench/*.c)
 HEADERS    := $(wildcard include/tamga/*.h)
 MAN_PAGES  := $(wildcard docs/man/*.1)
 
@@ -77,13 +78,14 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
 TEST_TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 SHLIB  := $(BUILD)/lib/libtamga.so.$(VERSION)
 SONAME := libtamga.so.$(SOVERSION)
 STLIB  := $(BUILD)/lib/libtamga.a
 TOOLS  := $(BUILD)/bin/tamga
 
-.PHONY: all check demo deps install uninstall clean fuzz tests
+.PHONY: all check demo deps install uninstall clean fuzz tests bench
 .DEFAULT_GOAL := all
 
 all: $(SHLIB) $(STLIB) $(TOOLS)
@@ -161,6 +163,17 @@ $(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(STLIB)
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
+# Benchmarks (bench/NAME.c), built like the test tools; `make bench` runs them.
+$(BUILD)/obj/bench/%.o: CFLAGS_X = -Iinclude -I. $(LIB_CFLAGS)
+$(BUILD)/obj/bench/%.o: | $(BUILD)/.configured
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STLIB)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
+bench: all $(BENCH_BIN)
+	@BUILD=$(BUILD) bash bench/run.sh
 
 # Fuzz targets, replayed over their seed corpora under gcc by `make check`.
 $(BUILD)/tests/fuzz_%-replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(STLIB)

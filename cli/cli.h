@@ -46,6 +46,7 @@ long cli_parse_uint(const char *s, long max);
 int cli_dispatch(const char *group, const struct cli_command *table, int argc, char **argv);
 
 int cmd_pki(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
 int cmd_pki_validate(int argc, char **argv);
 
 #endif

@@ -25,16 +25,15 @@ void tamga_buf_dispose(tamga_buf *buf)
 	buf->asize = 0;
 }
 
-int tamga__buf_append(tamga_buf *buf, const void *data, size_t len)
+static int grow_to(tamga_buf *buf, size_t need, int exact)
 {
 	unsigned char *p;
-	size_t need, asize;
+	size_t asize;
 
-	if (len > SIZE_MAX / 2 - buf->size - 1)
-		return tamga__error_oom();
-	need = buf->size + len + 1;
 	if (need > buf->asize) {
 		asize = buf->asize ? buf->asize : 64;
+		if (exact)
+			asize = need;
 		while (asize < need)
 			asize *= 2;
 		/* Not realloc: it could leave a secret's old copy behind. */
@@ -50,6 +49,24 @@ int tamga__buf_append(tamga_buf *buf, const void *data, size_t len)
 		buf->ptr = p;
 		buf->asize = asize;
 	}
+	return 0;
+}
+
+int tamga__buf_reserve(tamga_buf *buf, size_t extra)
+{
+	if (extra > SIZE_MAX / 2 - buf->size - 1)
+		return tamga__error_oom();
+	return grow_to(buf, buf->size + extra + 1, 1);
+}
+
+int tamga__buf_append(tamga_buf *buf, const void *data, size_t len)
+{
+	int error;
+
+	if (len > SIZE_MAX / 2 - buf->size - 1)
+		return tamga__error_oom();
+	if ((error = grow_to(buf, buf->size + len + 1, 0)) < 0)
+		return error;
 	if (len)
 		memcpy(buf->ptr + buf->size, data, len);
 	buf->size += len;

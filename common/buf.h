@@ -11,6 +11,8 @@
  *  C string. */
 int tamga__buf_append(tamga_buf *buf, const void *data, size_t len);
 int tamga__buf_puts(tamga_buf *buf, const char *s);
+/** Make room for at least extra more bytes without changing the contents. */
+int tamga__buf_reserve(tamga_buf *buf, size_t extra);
 int tamga__buf_printf(tamga_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /** Lowercase hex of len bytes into out (2*len+1 bytes). */

@@ -38,6 +38,10 @@ int tamga__file_read(tamga_buf *out, const char *path, size_t max)
 		                         path, (long long)st.st_size, max);
 		goto done;
 	}
+	/* One allocation of the right size: a large document is not copied
+	 * again and again while the buffer grows. */
+	if (S_ISREG(st.st_mode) && (error = tamga__buf_reserve(out, (size_t)st.st_size + 1)) < 0)
+		goto done;
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
@@ -97,15 +101,24 @@ static void sync_dir_of(const char *path)
 
 int tamga__file_write(const char *path, const void *data, size_t len, mode_t mode, int overwrite)
 {
+	struct tamga__part part = { data, len };
+
+	return tamga__file_write_parts(path, &part, 1, mode, overwrite);
+}
+
+int tamga__file_write_parts(const char *path, const struct tamga__part *parts, size_t n, mode_t mode,
+                            int overwrite)
+{
+	size_t i;
 	char *tmp = NULL;
 	int fd = -1, error = 0;
-	size_t n = strlen(path);
+	size_t plen = strlen(path);
 
-	tmp = malloc(n + sizeof(".tmp-XXXXXX"));
+	tmp = malloc(plen + sizeof(".tmp-XXXXXX"));
 	if (tmp == NULL)
 		return tamga__error_oom();
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
 
 	if (!overwrite && (error = tamga__file_absent(path)) < 0)
 		goto done;
@@ -114,7 +127,16 @@ int tamga__file_write(const char *path, const void *data, size_t len, mode_t mod
 		error = tamga__error_set(TAMGA_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0) {
+		error = tamga__error_set(TAMGA_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	for (i = 0; i < n; i++)
+		if (write_all(fd, parts[i].data, parts[i].len) != 0) {
+			error = tamga__error_set(TAMGA_EIO, "%s: %s", path, strerror(errno));
+			goto done;
+		}
+	if (fsync(fd) != 0) {
 		error = tamga__error_set(TAMGA_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}

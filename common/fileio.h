@@ -20,6 +20,14 @@ int tamga__file_read(tamga_buf *out, const char *path, size_t max);
  */
 int tamga__file_write(const char *path, const void *data, size_t len, mode_t mode, int overwrite);
 
+/** The same, for a file made of several pieces written in order. */
+struct tamga__part {
+	const void *data;
+	size_t len;
+};
+int tamga__file_write_parts(const char *path, const struct tamga__part *parts, size_t n, mode_t mode,
+                            int overwrite);
+
 /** TAMGA_EEXISTS when path exists, 0 when it does not, TAMGA_EIO otherwise. */
 int tamga__file_absent(const char *path);
 

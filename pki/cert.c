@@ -144,6 +144,30 @@ int tamga__asn1_time_set(ASN1_TIME *t, tamga_time value)
 	return 0;
 }
 
+int tamga__cert_attr(const tamga_cert *cert, const char *short_name, char **out)
+{
+	X509_NAME *name = X509_get_subject_name(cert->x509);
+	int nid = OBJ_sn2nid(short_name), i;
+	unsigned char *utf8 = NULL;
+	int n;
+
+	*out = NULL;
+	if (nid == NID_undef)
+		return tamga__error_set(TAMGA_EINVAL, "unknown attribute '%s'", short_name);
+	if ((i = X509_NAME_get_index_by_NID(name, nid, -1)) < 0)
+		return 0;
+	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+	if (n < 0)
+		return tamga__error_openssl(TAMGA_EFORMAT, "the certificate's %s cannot be read as text", short_name);
+	*out = malloc((size_t)n + 1);
+	if (*out != NULL) {
+		memcpy(*out, utf8, (size_t)n);
+		(*out)[n] = '\0';
+	}
+	OPENSSL_free(utf8);
+	return *out ? 0 : tamga__error_oom();
+}
+
 int tamga__cert_wrap(tamga_cert **out, X509 *x509)
 {
 	tamga_cert *c;

@@ -28,6 +28,10 @@ int tamga__cert_wrap(tamga_cert **out, X509 *x509);
 /** Borrowed OpenSSL view of a certificate. */
 X509 *tamga__cert_x509(const tamga_cert *cert);
 
+/** The first subject attribute with this short name ("CN", "O") as UTF-8,
+ *  malloc'd into *out; *out NULL (and 0 returned) when there is none. */
+int tamga__cert_attr(const tamga_cert *cert, const char *short_name, char **out);
+
 /** RFC 2253, UTF-8, malloc'd; NULL with the error set. */
 char *tamga__name_string(const X509_NAME *name);
 

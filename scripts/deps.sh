@@ -21,11 +21,25 @@ libcurl4-openssl-dev
 fonts-dejavu-core
 openssl
 "
-# Test tools: the unit test framework and the programs used as independent
-# oracles (openssl's CLI checks what libtamga writes).
+# Test tools: the unit test framework and the other people's software that
+# judges what tamga writes (DESIGN.md: interoperability is judged by others):
+# OpenSSL's CLI, poppler (pdfsig, pdftoppm, pdftotext), qpdf, zbar,
+# LibreOffice (makes test documents, signs and verifies them; python3-uno
+# drives it), NSS tools (the oracles' throw-away databases).  The list
+# covers ../shared/oracles/install-deps.sh.
 TEST_PKGS="
 libcmocka-dev
 sqlite3
+python3
+poppler-utils
+qpdf
+zbar-tools
+libnss3-tools
+libreoffice-writer-nogui
+libreoffice-calc-nogui
+libreoffice-draw-nogui
+python3-uno
+xmlsec1
 "
 
 what=${1:-all}

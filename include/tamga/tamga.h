@@ -9,6 +9,7 @@
 #include "ca.h"
 #include "trust.h"
 #include "signer.h"
+#include "sign.h"
 #include "code.h"
 
 #endif /* TAMGA_TAMGA_H */
