@@ -9,6 +9,8 @@
 #include "cli.h"
 
 #define MAX_POLICIES 64
+#define MAX_OCSP 16
+#define MAX_OCSP_SIZE (64L * 1024L)
 
 static void validate_help(FILE *out)
 {
@@ -34,6 +36,12 @@ static void validate_help(FILE *out)
 	        "  --inhibit-mapping      initial-policy-mapping-inhibit\n"
 	        "  --inhibit-any          initial-any-policy-inhibit\n"
 	        "  --no-revocation        do not check revocation (the result says so)\n"
+	        "  --ocsp-response FILE   a DER OCSP response to use like a CRL; repeatable\n"
+	        "  --online               fetch CRLs (distribution points) and OCSP responses\n"
+	        "                         (AIA) from the http:// URLs in the certificates\n"
+	        "                         when no usable revocation data is at hand\n"
+	        "  --poe                  --at is a proof of existence: later CRLs and OCSP\n"
+	        "                         responses count, a later revocation is a warning\n"
 	        "  -q, --quiet            print nothing; use the exit status\n"
 	        "  -h, --help             show this help\n");
 }
@@ -54,8 +62,44 @@ static void print_result(const tamga_validation *v, const tamga_cert *cert, tamg
 
 		printf("  %zu: %s%s\n", i, tamga_cert_subject(c), i + 1 == n && n > 1 ? "  (trust anchor)" : "");
 	}
+	if (strcmp(tamga_validation_revocation_status(v), "unknown") != 0) {
+		printf("  revocation: %s (%s)", tamga_validation_revocation_status(v),
+		       tamga_validation_revocation_source(v));
+		if (tamga_validation_revocation_time(v) != 0)
+			printf(" at %s", tamga_time_format(when, tamga_validation_revocation_time(v)));
+		printf("\n");
+	}
 	for (i = 0; i < tamga_validation_warning_count(v); i++)
 		printf("  warning: %s\n", tamga_validation_warning(v, i));
+}
+
+/* Read a DER OCSP response file (at most 64 KiB). */
+static int read_ocsp(const char *cmd, const char *path, unsigned char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "tamga %s: %s: cannot open\n", cmd, path);
+		return EXIT_ERROR;
+	}
+	if ((buf = malloc(MAX_OCSP_SIZE + 1)) == NULL) {
+		fclose(f);
+		fprintf(stderr, "tamga %s: out of memory\n", cmd);
+		return EXIT_ERROR;
+	}
+	n = fread(buf, 1, MAX_OCSP_SIZE + 1, f);
+	if (ferror(f) || n > MAX_OCSP_SIZE) {
+		fclose(f);
+		free(buf);
+		fprintf(stderr, "tamga %s: %s: %s\n", cmd, path, n > MAX_OCSP_SIZE ? "larger than 64 KiB" : "cannot read");
+		return EXIT_ERROR;
+	}
+	fclose(f);
+	*out = buf;
+	*len = n;
+	return 0;
 }
 
 int cmd_pki_validate(int argc, char **argv)
@@ -72,6 +116,9 @@ int cmd_pki_validate(int argc, char **argv)
 		{ "inhibit-mapping", no_argument, NULL, 'M' },
 		{ "inhibit-any", no_argument, NULL, 'A' },
 		{ "no-revocation", no_argument, NULL, 'N' },
+		{ "ocsp-response", required_argument, NULL, 'O' },
+		{ "online", no_argument, NULL, 'L' },
+		{ "poe", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -82,6 +129,9 @@ int cmd_pki_validate(int argc, char **argv)
 	tamga_trust *trust = NULL;
 	tamga_cert *cert = NULL;
 	tamga_validation *v = NULL;
+	unsigned char *ocsps[MAX_OCSP];
+	size_t ocsp_lens[MAX_OCSP], ocsp_count = 0, i;
+	unsigned int flags = 0;
 	int c, rc = 0, quiet = 0;
 
 	if (tamga_trust_new(&trust) < 0)
@@ -118,6 +168,17 @@ int cmd_pki_validate(int argc, char **argv)
 		case 'M': o.inhibit_policy_mapping = 1; break;
 		case 'A': o.inhibit_any_policy = 1; break;
 		case 'N': o.revocation = TAMGA_REVOCATION_NONE; break;
+		case 'O':
+			if (ocsp_count == MAX_OCSP) {
+				rc = cli_usage_error(cmd, "more than %d OCSP responses", MAX_OCSP);
+				goto done;
+			}
+			if ((rc = read_ocsp(cmd, optarg, &ocsps[ocsp_count], &ocsp_lens[ocsp_count])) != 0)
+				goto done;
+			ocsp_count++;
+			break;
+		case 'L': flags |= TAMGA_VALIDATE_ONLINE; break;
+		case 'T': flags |= TAMGA_VALIDATE_POE; break;
 		case 'q': quiet = 1; break;
 		case 'h': validate_help(stdout); goto done;
 		default: rc = cli_usage_error(cmd, "bad option"); goto done;
@@ -138,7 +199,8 @@ int cmd_pki_validate(int argc, char **argv)
 	}
 	if (o.at == 0)
 		o.at = tamga_time_now();
-	if (tamga_cert_load_file(&cert, argv[optind]) < 0 || tamga_trust_validate(&v, trust, cert, &o) < 0) {
+	if (tamga_cert_load_file(&cert, argv[optind]) < 0 || tamga_trust_validate_with(&v, trust, cert, &o, (const unsigned char *const *)ocsps, ocsp_lens, ocsp_count,
+	                                                                   flags) < 0) {
 		rc = cli_lib_error(cmd);
 		goto done;
 	}
@@ -146,6 +208,8 @@ int cmd_pki_validate(int argc, char **argv)
 		print_result(v, cert, o.at, o.purpose);
 	rc = tamga_validation_status(v) == TAMGA_PATH_VALID ? EXIT_VALID : EXIT_INVALID;
 done:
+	for (i = 0; i < ocsp_count; i++)
+		free(ocsps[i]);
 	tamga_validation_free(v);
 	tamga_cert_free(cert);
 	tamga_trust_free(trust);

@@ -1,5 +1,5 @@
 /*
- * common/http.c - HTTP POST with libcurl, for RFC 3161 (and later OCSP).
+ * common/http.c - HTTP POST and GET with libcurl: RFC 3161, OCSP, CRLs.
  *
  * Everything a server says is hostile: the answer is capped while it
  * arrives (a server that streams forever is cut off at the limit, not when
@@ -97,8 +97,9 @@ static int scheme_ok(const char *url)
 	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
 }
 
-int tamga__http_post(tamga_buf *out, const char *url, const char *content_type, const void *body, size_t len,
-                     const struct tamga__http_limits *lim)
+/* One exchange: a POST of body when content_type is set, else a GET. */
+static int transfer(tamga_buf *out, const char *url, const char *content_type, const void *body, size_t len,
+                    const struct tamga__http_limits *lim)
 {
 	char shown[URL_MSG_MAX], errbuf[CURL_ERROR_SIZE], header[256];
 	struct sink sink = { out, out->size, TAMGA__HTTP_MAX_RESPONSE, 0, 0 };
@@ -109,13 +110,9 @@ int tamga__http_post(tamga_buf *out, const char *url, const char *content_type, 
 	CURLcode rc = CURLE_OK;
 	int error = 0;
 
-	if (url == NULL || content_type == NULL || (body == NULL && len > 0))
-		return tamga__error_set(TAMGA_EINVAL, "tamga__http_post: missing argument");
 	tamga__http_url_for_message(shown, sizeof(shown), url);
 	if (!scheme_ok(url))
 		return tamga__error_set(TAMGA_EINVAL, "%s: only http:// and https:// URLs are fetched", shown);
-	if (strpbrk(content_type, "\r\n") != NULL)
-		return tamga__error_set(TAMGA_EINVAL, "tamga__http_post: bad Content-Type");
 	if (lim != NULL) {
 		if (lim->connect_timeout > 0)
 			connect_timeout = lim->connect_timeout;
@@ -130,18 +127,20 @@ int tamga__http_post(tamga_buf *out, const char *url, const char *content_type, 
 	if ((curl = curl_easy_init()) == NULL)
 		return tamga__error_set(TAMGA_ENOMEM, "%s: libcurl cannot start", shown);
 
-	snprintf(header, sizeof(header), "Content-Type: %s", content_type);
-	if ((h = curl_slist_append(headers, header)) == NULL) {
-		error = tamga__error_oom();
-		goto done;
+	if (content_type != NULL) {
+		snprintf(header, sizeof(header), "Content-Type: %s", content_type);
+		if ((h = curl_slist_append(headers, header)) == NULL) {
+			error = tamga__error_oom();
+			goto done;
+		}
+		headers = h;
+		/* No "Expect: 100-continue" round trip. */
+		if ((h = curl_slist_append(headers, "Expect:")) == NULL) {
+			error = tamga__error_oom();
+			goto done;
+		}
+		headers = h;
 	}
-	headers = h;
-	/* No "Expect: 100-continue" round trip. */
-	if ((h = curl_slist_append(headers, "Expect:")) == NULL) {
-		error = tamga__error_oom();
-		goto done;
-	}
-	headers = h;
 
 	errbuf[0] = '\0';
 #define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(curl, opt, val); } while (0)
@@ -158,10 +157,14 @@ int tamga__http_post(tamga_buf *out, const char *url, const char *content_type, 
 	SET(CURLOPT_CONNECTTIMEOUT, connect_timeout);
 	SET(CURLOPT_TIMEOUT, timeout);
 	SET(CURLOPT_USERAGENT, "tamga/" TAMGA_VERSION);
-	SET(CURLOPT_HTTPHEADER, headers);
-	SET(CURLOPT_POST, 1L);
-	SET(CURLOPT_POSTFIELDS, body ? body : "");
-	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	if (content_type != NULL) {
+		SET(CURLOPT_HTTPHEADER, headers);
+		SET(CURLOPT_POST, 1L);
+		SET(CURLOPT_POSTFIELDS, body ? body : "");
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	} else {
+		SET(CURLOPT_HTTPGET, 1L);
+	}
 	SET(CURLOPT_ERRORBUFFER, errbuf);
 	SET(CURLOPT_WRITEFUNCTION, on_data);
 	SET(CURLOPT_WRITEDATA, &sink);
@@ -220,4 +223,21 @@ done:
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
 	return error;
+}
+
+int tamga__http_post(tamga_buf *out, const char *url, const char *content_type, const void *body, size_t len,
+                     const struct tamga__http_limits *lim)
+{
+	if (url == NULL || content_type == NULL || (body == NULL && len > 0))
+		return tamga__error_set(TAMGA_EINVAL, "tamga__http_post: missing argument");
+	if (strpbrk(content_type, "\r\n") != NULL)
+		return tamga__error_set(TAMGA_EINVAL, "tamga__http_post: bad Content-Type");
+	return transfer(out, url, content_type, body, len, lim);
+}
+
+int tamga__http_get(tamga_buf *out, const char *url, const struct tamga__http_limits *lim)
+{
+	if (url == NULL || out == NULL)
+		return tamga__error_set(TAMGA_EINVAL, "tamga__http_get: missing argument");
+	return transfer(out, url, NULL, NULL, 0, lim);
 }

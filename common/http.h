@@ -36,6 +36,12 @@ struct tamga__http_limits {
 int tamga__http_post(tamga_buf *out, const char *url, const char *content_type, const void *body, size_t len,
                      const struct tamga__http_limits *lim);
 
+/**
+ * GET url and append the answer's body to out, with the limits and errors
+ * of tamga__http_post().  (CRLs from distribution points.)
+ */
+int tamga__http_get(tamga_buf *out, const char *url, const struct tamga__http_limits *lim);
+
 /** url for messages: the user:password@ part removed, cut to fit size. */
 void tamga__http_url_for_message(char *dst, size_t size, const char *url);
 

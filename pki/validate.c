@@ -24,21 +24,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "pki/trust_internal.h"
-
-#define MAX_WARNINGS 8
-
-struct tamga_validation {
-	tamga_path_status status;
-	tamga_path_reason reason;
-	int depth;
-	int openssl_code;
-	char *message;
-	char *warnings[MAX_WARNINGS];
-	size_t warning_count;
-	tamga_cert **chain;
-	size_t chain_len;
-};
+#include "pki/validate_internal.h"
 
 /* OIDs of extended key usages not known to OpenSSL by name. */
 #define OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"       /* RFC 9336 */
@@ -136,9 +122,9 @@ const tamga_cert *tamga_validation_chain_cert(const tamga_validation *v, size_t 
 	return i < v->chain_len ? v->chain[i] : NULL;
 }
 
-static int add_warning(tamga_validation *v, const char *text)
+int tamga__validation_warn(tamga_validation *v, const char *text)
 {
-	if (v->warning_count == MAX_WARNINGS)
+	if (v->warning_count == TAMGA__MAX_WARNINGS)
 		return 0;
 	if ((v->warnings[v->warning_count] = tamga__strdup(text)) == NULL)
 		return TAMGA_ENOMEM;
@@ -247,16 +233,24 @@ static int describe(tamga_buf *b, X509 *x)
 	return error;
 }
 
-/* Revocation details of x from the store's CRLs, for the message. */
-static int describe_revocation(tamga_buf *b, const tamga_trust *t, X509 *x)
+/* ", revoked <time>, reason <r>" for x: what the callback recorded (CRL
+ * or OCSP), else the first CRL entry for x among the CRLs used. */
+static int describe_revocation(tamga_buf *b, const struct tamga__rev_run *run, X509 *x)
 {
+	const struct tamga__rev_record *rec = tamga__rev_record_find(run, x);
+	char when[TAMGA_TIME_BUFSIZE];
 	int i;
 
-	for (i = 0; i < sk_X509_CRL_num(t->crls); i++) {
-		X509_CRL *crl = sk_X509_CRL_value(t->crls, i);
+	if (rec != NULL && rec->revoked)
+		return tamga__buf_printf(b, ", revoked %s, reason %s (%s)", tamga_time_format(when, rec->rev_time),
+		                         tamga__rev_reason_name(rec->rev_reason),
+		                         rec->rev_source == TAMGA__REV_SRC_OCSP ? "OCSP"
+		                         : rec->rev_source == TAMGA__REV_SRC_EMBEDDED ? "the document's data"
+		                                                                      : "CRL");
+	for (i = 0; i < sk_X509_CRL_num(run->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(run->crls, i);
 		X509_REVOKED *r = NULL;
 		ASN1_ENUMERATED *code;
-		char when[TAMGA_TIME_BUFSIZE];
 		long reason = -1;
 
 		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(x)) != 0 ||
@@ -267,10 +261,19 @@ static int describe_revocation(tamga_buf *b, const tamga_trust *t, X509 *x)
 			reason = ASN1_ENUMERATED_get(code);
 		ASN1_ENUMERATED_free(code);
 		tamga_time_format(when, tamga__asn1_time_get(X509_REVOKED_get0_revocationDate(r)));
-		return tamga__buf_printf(b, ", revoked %s, reason %s", when,
-		                         reason < 0 ? "unspecified" : tamga_reason_name((tamga_reason)reason));
+		return tamga__buf_printf(b, ", revoked %s, reason %s", when, tamga__rev_reason_name(reason));
 	}
 	return 0;
+}
+
+/* What fetching or OCSP said about x, when nothing usable came of it. */
+static int describe_notes(tamga_buf *b, const struct tamga__rev_run *run, X509 *x)
+{
+	const struct tamga__rev_record *rec = x ? tamga__rev_record_find(run, x) : NULL;
+
+	if (rec == NULL || rec->notes.size == 0)
+		return 0;
+	return tamga__buf_puts(b, (const char *)rec->notes.ptr);
 }
 
 /* The first certificate of the built path that is expired or not yet
@@ -300,8 +303,8 @@ static void time_verdict(X509_STORE_CTX *ctx, tamga_time at, int *code, int *dep
 	}
 }
 
-static int openssl_verdict(tamga_validation *v, const tamga_trust *t, X509_STORE_CTX *ctx, const tamga_cert *cert,
-                           tamga_time at)
+static int openssl_verdict(tamga_validation *v, const struct tamga__rev_run *run, X509_STORE_CTX *ctx,
+                           X509 *cert, tamga_time at)
 {
 	int code = X509_STORE_CTX_get_error(ctx), depth = X509_STORE_CTX_get_error_depth(ctx);
 	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
@@ -316,7 +319,7 @@ static int openssl_verdict(tamga_validation *v, const tamga_trust *t, X509_STORE
 	if (code == X509_V_OK) /* failed without saying why: never VALID */
 		code = X509_V_ERR_UNSPECIFIED;
 	if (x == NULL && depth == 0)
-		x = tamga__cert_x509(cert);
+		x = cert;
 	classify(code, depth, &status, &reason);
 	/* OpenSSL checks revocation before validity periods.  A certificate
 	 * outside its validity at the validation time is a definite failure
@@ -336,8 +339,8 @@ static int openssl_verdict(tamga_validation *v, const tamga_trust *t, X509_STORE
 			error = tamga__buf_printf(&m, "no path to a trust anchor: the issuer '%s' is neither a trust "
 			                              "anchor (%d given) nor among the %d intermediate certificates; "
 			                              "certificate concerned: ",
-			                          issuer ? issuer : "?", sk_X509_num(t->anchors),
-			                          sk_X509_num(t->intermediates));
+			                          issuer ? issuer : "?", sk_X509_num(run->trust->anchors),
+			                          sk_X509_num(run->intermediates));
 		free(issuer);
 		if (error == 0)
 			error = describe(&m, x);
@@ -360,7 +363,7 @@ static int openssl_verdict(tamga_validation *v, const tamga_trust *t, X509_STORE
 		error = tamga__buf_puts(&m, reason == TAMGA_PATH_REVOKED ? "certificate revoked: "
 		                                                         : "a CA certificate in the path is revoked: ");
 		if (error == 0 && (error = describe(&m, x)) == 0 && x != NULL)
-			error = describe_revocation(&m, t, x);
+			error = describe_revocation(&m, run, x);
 		break;
 	case TAMGA_PATH_TRY_LATER: {
 		char *issuer = x ? tamga__name_string(X509_get_issuer_name(x)) : NULL;
@@ -370,6 +373,8 @@ static int openssl_verdict(tamga_validation *v, const tamga_trust *t, X509_STORE
 		free(issuer);
 		if (error == 0)
 			error = describe(&m, x);
+		if (error == 0)
+			error = describe_notes(&m, run, x);
 		break;
 	}
 	default:
@@ -524,19 +529,166 @@ done:
 	return error;
 }
 
-int tamga_trust_validate(tamga_validation **out, const tamga_trust *t, const tamga_cert *cert,
-                         const tamga_validate_options *opts)
+/* A new stack holding a's then b's pointers (borrowed). */
+static int join_certs(STACK_OF(X509) **out, STACK_OF(X509) *a, STACK_OF(X509) *b)
 {
+	STACK_OF(X509) *s = sk_X509_new_null();
+	int i;
+
+	if ((*out = s) == NULL)
+		return tamga__error_oom();
+	for (i = 0; i < sk_X509_num(a); i++)
+		if (!sk_X509_push(s, sk_X509_value(a, i)))
+			return tamga__error_oom();
+	for (i = 0; i < sk_X509_num(b); i++)
+		if (!sk_X509_push(s, sk_X509_value(b, i)))
+			return tamga__error_oom();
+	return 0;
+}
+
+static int join_crls(STACK_OF(X509_CRL) **out, STACK_OF(X509_CRL) *a, STACK_OF(X509_CRL) *b)
+{
+	STACK_OF(X509_CRL) *s = sk_X509_CRL_new_null();
+	int i;
+
+	if ((*out = s) == NULL)
+		return tamga__error_oom();
+	for (i = 0; i < sk_X509_CRL_num(a); i++)
+		if (!sk_X509_CRL_push(s, sk_X509_CRL_value(a, i)))
+			return tamga__error_oom();
+	for (i = 0; i < sk_X509_CRL_num(b); i++)
+		if (!sk_X509_CRL_push(s, sk_X509_CRL_value(b, i)))
+			return tamga__error_oom();
+	return 0;
+}
+
+/* One run of X509_verify_cert over a fresh context; *rc is its result. */
+static int verify_once(X509_STORE_CTX *ctx, X509_STORE *store, X509 *cert, struct tamga__rev_run *run,
+                       const tamga_validate_options *o, int *rc)
+{
+	X509_VERIFY_PARAM *param;
+	unsigned long flags = X509_V_FLAG_POLICY_CHECK;
+	int error;
+
+	X509_STORE_CTX_cleanup(ctx);
+	if (!X509_STORE_CTX_init(ctx, store, cert, run->intermediates))
+		return tamga__error_openssl(TAMGA_ECRYPTO, "cannot start path validation");
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_time(param, (time_t)o->at);
+	if (o->explicit_policy)
+		flags |= X509_V_FLAG_EXPLICIT_POLICY;
+	if (o->inhibit_policy_mapping)
+		flags |= X509_V_FLAG_INHIBIT_MAP;
+	if (o->inhibit_any_policy)
+		flags |= X509_V_FLAG_INHIBIT_ANY;
+	if (o->revocation == TAMGA_REVOCATION_REQUIRE) {
+		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_EXTENDED_CRL_SUPPORT |
+		         X509_V_FLAG_USE_DELTAS;
+		X509_STORE_CTX_set0_crls(ctx, run->crls);
+		/* OCSP, proofs of existence and fetching hook in where OpenSSL
+		 * finds no usable CRL or a revoked certificate. */
+		X509_STORE_CTX_set_app_data(ctx, run);
+		X509_STORE_CTX_set_verify_cb(ctx, tamga__rev_verify_cb);
+	}
+	X509_VERIFY_PARAM_set_flags(param, flags);
+	/* For signing purposes, keys and hashes must give 112 bits of security
+	 * (RSA >= 2048, no SHA-1 in the path): ETSI TS 119 312. */
+	if (o->purpose != TAMGA_PURPOSE_ANY)
+		X509_VERIFY_PARAM_set_auth_level(param, 2);
+	if ((error = set_policies(param, o)) < 0)
+		return error;
+	run->error = 0;
+	*rc = X509_verify_cert(ctx);
+	return run->error;
+}
+
+/* Whether crl is one OpenSSL may have used for x (issued by issuer) at the
+ * validation time. */
+static int crl_fits(const struct tamga__rev_run *run, X509_CRL *crl, X509 *x, X509 *issuer)
+{
+	const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+	EVP_PKEY *key = X509_get0_pubkey(issuer);
+
+	if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(x)) != 0 || key == NULL)
+		return 0;
+	if (!run->poe && tamga__asn1_time_get(X509_CRL_get0_lastUpdate(crl)) > run->at)
+		return 0;
+	if (next != NULL && tamga__asn1_time_get(next) < run->at)
+		return 0;
+	return X509_CRL_verify(crl, key) == 1;
+}
+
+/* The end entity's revocation status, source and time, for the verifier. */
+static void record_ee_status(tamga_validation *v, const struct tamga__rev_run *run, X509_STORE_CTX *ctx, X509 *cert)
+{
+	const struct tamga__rev_record *rec = tamga__rev_record_find(run, cert);
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	X509 *issuer;
+	int i;
+
+	if (rec != NULL && rec->revoked) {
+		v->rev_status = TAMGA__REV_REVOKED;
+		v->rev_source = rec->rev_source;
+		v->rev_time = rec->rev_time;
+		return;
+	}
+	if (rec != NULL && rec->ocsp_status == TAMGA__REV_GOOD) {
+		v->rev_status = TAMGA__REV_GOOD;
+		v->rev_source = rec->ocsp_source;
+		return;
+	}
+	if (v->status != TAMGA_PATH_VALID || sk_X509_num(chain) < 1)
+		return;
+	issuer = sk_X509_value(chain, sk_X509_num(chain) > 1 ? 1 : 0);
+	v->rev_status = TAMGA__REV_GOOD;
+	v->rev_source = TAMGA__REV_SRC_CRL;
+	for (i = 0; i < sk_X509_CRL_num(run->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(run->crls, i);
+
+		if (crl_fits(run, crl, cert, issuer)) {
+			v->rev_source = tamga__rev_crl_embedded(run, crl) ? TAMGA__REV_SRC_EMBEDDED : TAMGA__REV_SRC_CRL;
+			return;
+		}
+	}
+}
+
+/* "certificate … was revoked on … (reason …), after the proof of existence …" */
+static int poe_warnings(tamga_validation *v, const struct tamga__rev_run *run)
+{
+	char when[TAMGA_TIME_BUFSIZE], poe[TAMGA_TIME_BUFSIZE];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < run->record_count && error == 0; i++) {
+		const struct tamga__rev_record *rec = &run->records[i];
+		tamga_buf m = TAMGA_BUF_INIT;
+
+		if (!rec->after_poe)
+			continue;
+		if ((error = tamga__buf_puts(&m, "certificate ")) == 0 && (error = describe(&m, rec->cert)) == 0 &&
+		    (error = tamga__buf_printf(&m, " was revoked on %s (reason %s), after the proof of existence %s",
+		                               tamga_time_format(when, rec->rev_time),
+		                               tamga__rev_reason_name(rec->rev_reason),
+		                               tamga_time_format(poe, run->at))) == 0)
+			error = tamga__validation_warn(v, (const char *)m.ptr);
+		tamga_buf_dispose(&m);
+	}
+	return error;
+}
+
+int tamga__trust_validate_ex(tamga_validation **out, const tamga_trust *t, X509 *cert,
+                             const tamga_validate_options *opts, const struct tamga__validate_extra *extra)
+{
+	static const struct tamga__validate_extra none;
 	tamga_validate_options o = TAMGA_VALIDATE_OPTIONS_INIT;
+	struct tamga__rev_run run;
 	tamga_validation *v = NULL;
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
-	X509_VERIFY_PARAM *param;
-	STACK_OF(X509_CRL) *crls = NULL;
 	tamga_buf m = TAMGA_BUF_INIT;
-	unsigned long flags = 0;
-	int i, rc, unfit = 0, error = 0;
+	int i, rc = 0, unfit = 0, error = 0;
 
+	memset(&run, 0, sizeof(run));
 	if (out == NULL || t == NULL || cert == NULL)
 		return tamga__error_set(TAMGA_EINVAL, "tamga_trust_validate: bad arguments");
 	*out = NULL;
@@ -547,13 +699,27 @@ int tamga_trust_validate(tamga_validation **out, const tamga_trust *t, const tam
 	}
 	if (tamga_purpose_name(o.purpose)[0] == '?')
 		return tamga__error_set(TAMGA_EINVAL, "unknown purpose %d", (int)o.purpose);
+	if (extra == NULL)
+		extra = &none;
+	if (extra->online && extra->cache == NULL)
+		return tamga__error_set(TAMGA_EINVAL, "online validation needs a fetch cache");
 	if (o.at == 0)
 		o.at = tamga_time_now();
 
+	run.extra = extra;
+	run.trust = t;
+	run.at = o.at;
+	run.poe = extra->poe;
+	run.online = extra->online && o.revocation == TAMGA_REVOCATION_REQUIRE;
+	run.timeout = extra->timeout_seconds > 0 ? extra->timeout_seconds : 10;
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return tamga__error_oom();
 	v->depth = -1;
-	if ((store = X509_STORE_new()) == NULL || (ctx = X509_STORE_CTX_new()) == NULL) {
+	if ((error = join_certs(&run.intermediates, t->intermediates, extra->intermediates)) < 0 ||
+	    (error = join_crls(&run.crls, t->crls, extra->crls)) < 0)
+		goto done;
+	if ((run.fetched = sk_X509_CRL_new_null()) == NULL || (store = X509_STORE_new()) == NULL ||
+	    (ctx = X509_STORE_CTX_new()) == NULL) {
 		error = tamga__error_oom();
 		goto done;
 	}
@@ -562,64 +728,66 @@ int tamga_trust_validate(tamga_validation **out, const tamga_trust *t, const tam
 			error = tamga__error_openssl(TAMGA_ECRYPTO, "cannot add a trust anchor");
 			goto done;
 		}
-	if (!X509_STORE_CTX_init(ctx, store, tamga__cert_x509(cert), t->intermediates)) {
-		error = tamga__error_openssl(TAMGA_ECRYPTO, "cannot start path validation");
-		goto done;
-	}
-	param = X509_STORE_CTX_get0_param(ctx);
-	X509_VERIFY_PARAM_set_time(param, (time_t)o.at);
-	flags = X509_V_FLAG_POLICY_CHECK;
-	if (o.explicit_policy)
-		flags |= X509_V_FLAG_EXPLICIT_POLICY;
-	if (o.inhibit_policy_mapping)
-		flags |= X509_V_FLAG_INHIBIT_MAP;
-	if (o.inhibit_any_policy)
-		flags |= X509_V_FLAG_INHIBIT_ANY;
-	if (o.revocation == TAMGA_REVOCATION_REQUIRE) {
-		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_EXTENDED_CRL_SUPPORT |
-		         X509_V_FLAG_USE_DELTAS;
-		crls = t->crls;
-		X509_STORE_CTX_set0_crls(ctx, crls);
-	} else if ((error = add_warning(v, "revocation was not checked")) < 0) {
-		goto done;
-	}
-	X509_VERIFY_PARAM_set_flags(param, flags);
-	/* For signing purposes, keys and hashes must give 112 bits of security
-	 * (RSA >= 2048, no SHA-1 in the path): ETSI TS 119 312. */
-	if (o.purpose != TAMGA_PURPOSE_ANY)
-		X509_VERIFY_PARAM_set_auth_level(param, 2);
-	if ((error = set_policies(param, &o)) < 0)
+	if (o.revocation != TAMGA_REVOCATION_REQUIRE && (error = tamga__validation_warn(v, "revocation was not checked")) < 0)
 		goto done;
 
-	rc = X509_verify_cert(ctx);
+	/* Online, pass 1 notes every certificate without usable revocation
+	 * data instead of stopping at the first; their CRLs are fetched and
+	 * pass 2 decides. */
+	run.defer = run.online;
+	if ((error = verify_once(ctx, store, cert, &run, &o, &rc)) < 0)
+		goto done;
+	if (run.defer) {
+		run.defer = 0;
+		if ((error = tamga__rev_fetch_missing(&run)) < 0)
+			goto done;
+		if (error == 1 && (error = verify_once(ctx, store, cert, &run, &o, &rc)) < 0)
+			goto done;
+		error = 0;
+	}
+
 	if ((error = copy_chain(v, ctx)) < 0)
 		goto done;
 	if (rc != 1) {
-		error = openssl_verdict(v, t, ctx, cert, o.at);
-		goto done;
+		error = openssl_verdict(v, &run, ctx, cert, o.at);
+		goto ee;
 	}
-	if ((error = purpose_problem(tamga__cert_x509(cert), o.purpose, &m, &unfit)) < 0)
+	if ((error = purpose_problem(cert, o.purpose, &m, &unfit)) < 0)
 		goto done;
 	if (unfit) {
 		tamga_buf full = TAMGA_BUF_INIT;
 
 		if ((error = tamga__buf_printf(&full, "not fit for %s: %s: ", tamga_purpose_name(o.purpose),
 		                               (const char *)m.ptr)) == 0 &&
-		    (error = describe(&full, tamga__cert_x509(cert))) == 0)
+		    (error = describe(&full, cert)) == 0)
 			error = set_verdict(v, TAMGA_PATH_INVALID, TAMGA_PATH_PURPOSE_FAILURE, 0, &full);
 		tamga_buf_dispose(&full);
-		goto done;
+		goto ee;
 	}
 	v->status = TAMGA_PATH_VALID;
 	v->reason = TAMGA_PATH_OK;
+ee:
+	if (error == 0 && o.revocation == TAMGA_REVOCATION_REQUIRE) {
+		record_ee_status(v, &run, ctx, cert);
+		error = poe_warnings(v, &run);
+	}
 done:
 	tamga_buf_dispose(&m);
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
+	tamga__rev_run_dispose(&run);
 	if (error < 0) {
 		tamga_validation_free(v);
 		return error;
 	}
 	*out = v;
 	return 0;
+}
+
+int tamga_trust_validate(tamga_validation **out, const tamga_trust *t, const tamga_cert *cert,
+                         const tamga_validate_options *opts)
+{
+	if (cert == NULL)
+		return tamga__error_set(TAMGA_EINVAL, "tamga_trust_validate: bad arguments");
+	return tamga__trust_validate_ex(out, t, tamga__cert_x509(cert), opts, NULL);
 }

@@ -151,6 +151,27 @@ TAMGA_EXTERN(size_t) tamga_validation_chain_length(const tamga_validation *v);
 /** Borrowed from v. */
 TAMGA_EXTERN(const tamga_cert *) tamga_validation_chain_cert(const tamga_validation *v, size_t index);
 
+/*
+ * tamga_trust_validate with more: DER OCSP responses (borrowed: they must
+ * outlive the call) and flags.  TAMGA_VALIDATE_ONLINE fetches CRLs from the
+ * certificates' distribution points and OCSP responses from their AIA
+ * responders (http:// only, 10 s per request, a cache for this call) when
+ * no usable data is at hand.  TAMGA_VALIDATE_POE takes opts->at as a proof
+ * of existence (a verified time-stamp): revocation data issued after it is
+ * usable, and a revocation dated after it does not fail the path (it
+ * becomes a warning).
+ */
+#define TAMGA_VALIDATE_ONLINE 0x1u
+#define TAMGA_VALIDATE_POE 0x2u
+TAMGA_EXTERN(int) tamga_trust_validate_with(tamga_validation **out, const tamga_trust *trust, const tamga_cert *cert,
+                                            const tamga_validate_options *opts, const unsigned char *const *ocsps,
+                                            const size_t *ocsp_lens, size_t ocsp_count, unsigned int flags);
+/** The end entity's revocation: "good", "revoked", "unknown"; its source
+ *  "crl", "ocsp", "embedded", "none"; the revocation time (0 when none). */
+TAMGA_EXTERN(const char *) tamga_validation_revocation_status(const tamga_validation *v);
+TAMGA_EXTERN(const char *) tamga_validation_revocation_source(const tamga_validation *v);
+TAMGA_EXTERN(tamga_time) tamga_validation_revocation_time(const tamga_validation *v);
+
 #ifdef __cplusplus
 }
 #endif
