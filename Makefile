@@ -34,7 +34,7 @@ say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 # pkg-config modules: the library's, and the unit tests'.
-LIB_PKGS  := libcrypto sqlite3 zlib libqrencode harfbuzz harfbuzz-subset libcurl
+LIB_PKGS  := libcrypto sqlite3 zlib libqrencode harfbuzz harfbuzz-subset libcurl jansson
 TEST_PKGS := cmocka
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -63,7 +63,7 @@ BASE_CFLAGS := $(WARN) $(HARDEN) -D_GNU_SOURCE -DTAMGA_VERSION='"$(VERSION)"' $(
 
 # ---------------------------------------------------------------- sources
 # Library directories (DESIGN.md §3); each holds its own sources.
-LIB_DIRS   := common pki formats formats/pdf formats/cms formats/qr signer
+LIB_DIRS   := common pki formats formats/pdf formats/cms formats/qr signer verifier
 LIB_SRC    := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRC    := $(wildcard cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)

@@ -16,6 +16,7 @@ static int cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "sign", cmd_sign, "stamp a document with its QR code and sign it (PAdES)" },
+	{ "verify", cmd_verify, "verify signed documents: integrity, trust, revocation, changes" },
 	{ "pki", cmd_pki, "certificate authority: init, issue, revoke, release, crl, list, validate" },
 	{ "version", cmd_version, "print the version" },
 	{ NULL, NULL, NULL }

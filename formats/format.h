@@ -14,6 +14,8 @@
 
 #include <tamga/sign.h>
 
+#include "formats/evidence.h"
+
 struct tamga__sign_job;
 
 /* What a handler needs from the signing pipeline (signer/). */
@@ -51,6 +53,13 @@ struct tamga_format {
 	int (*probe)(const unsigned char *data, size_t len);
 	/* Stamp, prepare, sign through job->cms, embed: fill job->out_*. */
 	int (*sign)(struct tamga__sign_job *job);
+	/*
+	 * Find the signatures in data and judge the document's structure:
+	 * fill ev (zeroed by the caller, ev->format set).  A document that
+	 * cannot be read is not an error of the call: it sets ev->error and
+	 * returns 0.  Negative only for out-of-memory.
+	 */
+	int (*verify)(const unsigned char *data, size_t len, struct tamga__evidence *ev);
 };
 
 /* The handler for data, or NULL (error set: "not a PDF, ..."). */

@@ -52,4 +52,14 @@ scan() { zbarimg --raw -q -Sdisable -Sqrcode.enable "$1" 2>/dev/null; }
 step "zbarimg scans the QR code off the rendered page" scan "$DEMO/page-1.png"
 printf '\n\033[1m== pdftotext reads the caption back\033[0m\n'
 pdftotext "$DEMO/letter-signed.pdf" - | grep -E 'Цахим|газар|Код|Огноо|Шалгах'
+step "tamga verify: integrity, the signer's path to the trusted root, revocation, changes" \
+    "$TAMGA" verify --ca-dir "$DEMO/pki" --offline "$DEMO/letter-signed.pdf"
+# Someone edits the signed letter and saves it (an incremental update that
+# rewrites page 1): the signature still verifies cryptographically, but what
+# a reader sees is no longer what was signed.
+python3 tests/tools/pdf_attacks.py isa-replace "$DEMO/letter-signed.pdf" "$DEMO/letter-edited.pdf" > /dev/null
+printf '\n\033[1m== The same letter, edited after signing (expected: TOTAL-FAILED, exit 1)\033[0m\n'
+rc=0
+"$TAMGA" verify --ca-dir "$DEMO/pki" --offline "$DEMO/letter-edited.pdf" || rc=$?
+[ "$rc" = 1 ] || { echo "demo: expected exit 1, got $rc" >&2; exit 1; }
 printf '\nDemo in %s: PKI in pki/ (trust anchor pki/root.crt), signed letter letter-signed.pdf\n' "$DEMO"

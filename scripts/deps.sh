@@ -18,6 +18,7 @@ zlib1g-dev
 libqrencode-dev
 libharfbuzz-dev
 libcurl4-openssl-dev
+libjansson-dev
 fonts-dejavu-core
 openssl
 "

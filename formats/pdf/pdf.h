@@ -288,4 +288,16 @@ void tamga__pdf_update_sink(pdf_update *up, struct pdf_sink *out);
  */
 int tamga__pdf_update_write(pdf_update *up, tamga_buf *out, size_t base, struct pdf_marks *marks);
 
+/* ------------------------------------------------------------------ verifier */
+
+struct tamga__evidence;
+
+/*
+ * The PDF handler's verify operation (formats/format.h): the signatures of
+ * the final revision's AcroForm, their /ByteRange and /Contents checked
+ * against the file's bytes, the revision each covers, and every change
+ * after it classified against DocMDP / FieldMDP (formats/pdf/verify.c).
+ */
+int tamga__pdf_verify(const unsigned char *data, size_t len, struct tamga__evidence *ev);
+
 #endif

@@ -595,4 +595,5 @@ const struct tamga_format tamga__format_pdf = {
 	"application/pdf",
 	pdf_probe,
 	pdf_sign,
+	tamga__pdf_verify,
 };

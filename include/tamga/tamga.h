@@ -11,5 +11,6 @@
 #include "signer.h"
 #include "sign.h"
 #include "code.h"
+#include "verify.h"
 
 #endif /* TAMGA_TAMGA_H */

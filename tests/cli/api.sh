@@ -37,7 +37,7 @@ has "libtamga.so has the soname libtamga.so.0" "$T/dyn" 'SONAME.*libtamga\.so\.0
 P=$T/prefix
 check "make install PREFIX=..." make -s -C "$R" BUILD="$TAMGA_BUILD" SANITIZE="${SANITIZE:-}" PREFIX="$P" install
 for f in bin/tamga lib/libtamga.so lib/libtamga.so.0 lib/libtamga.a include/tamga/tamga.h \
-         lib/pkgconfig/tamga.pc share/man/man1/tamga.1 share/man/man1/tamga-pki.1 share/man/man1/tamga-sign.1; do
+         lib/pkgconfig/tamga.pc share/man/man1/tamga.1 share/man/man1/tamga-pki.1 share/man/man1/tamga-sign.1 share/man/man1/tamga-verify.1; do
     [ -e "$P/$f" ] && ok "installed $f" || not_ok "installed $f"
 done
 cat > "$T/user.c" <<'C'
