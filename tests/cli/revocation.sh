@@ -2,8 +2,8 @@
 # fetched from the distribution points, OCSP fetched from the AIA URL or
 # given as files, and a proof of existence (--poe).
 #
-# Everything runs on 127.0.0.1: one small HTTP server (python) serves the
-# CRL files at the CDP paths and answers OCSP POSTs by running
+# Everything runs on 127.0.0.1: tests/tools/pki_server.py serves the CRL
+# files at the CDP paths and answers OCSP POSTs by running
 # `openssl ocsp -index` (an independent responder) on each request.
 # OpenSSL's own client (`openssl verify -crl_check_all`, `openssl ocsp`)
 # is the oracle where one exists.
@@ -17,40 +17,9 @@ now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
 # ------------------------------------------------------------ the server
 mkdir -p srv/crl
-cat > server.py <<'PY'
-import http.server, os, subprocess, sys, tempfile
-ROOT = sys.argv[2]
-class H(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def answer(self, code, body=b"", ctype="application/octet-stream"):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def do_GET(self):
-        p = os.path.join(ROOT, self.path.lstrip("/"))
-        if ".." in self.path or not os.path.isfile(p):
-            return self.answer(404)
-        self.answer(200, open(p, "rb").read(), "application/pkix-crl")
-    def do_POST(self):
-        req = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        conf = os.path.join(ROOT, "ocsp.conf")
-        if self.path != "/ocsp" or not os.path.isfile(conf):
-            return self.answer(404)
-        args = open(conf).read().split()
-        with tempfile.TemporaryDirectory() as d:
-            open(d + "/req", "wb").write(req)
-            r = subprocess.run(["openssl", "ocsp", "-reqin", d + "/req", "-respout", d + "/resp",
-                                "-nmin", "60"] + args, capture_output=True)
-            if r.returncode != 0 or not os.path.isfile(d + "/resp"):
-                return self.answer(500, r.stderr)
-            self.answer(200, open(d + "/resp", "rb").read(), "application/ocsp-response")
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
 SERVER=
 start_server() {
-    python3 server.py "$PORT" "$PWD/srv" > server.log 2>&1 &
+    python3 "$TAMGA_ROOT/tests/tools/pki_server.py" "$PORT" "$PWD/srv" > server.log 2>&1 &
     SERVER=$!
     for _ in $(seq 50); do
         python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && return 0
