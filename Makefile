@@ -24,6 +24,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 SANITIZE ?=
 WERROR  ?=
+DEMO_WAIT ?= 1
 
 ifeq ($(V),1)
 Q :=
@@ -36,6 +37,8 @@ endif
 # pkg-config modules: the library's, and the unit tests'.
 LIB_PKGS  := libcrypto sqlite3 zlib libqrencode harfbuzz harfbuzz-subset libcurl jansson
 TEST_PKGS := cmocka
+# tamgad's own (server/ only, DESIGN.md §3).
+SERVER_PKGS := libmicrohttpd
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wno-unused-parameter
@@ -56,6 +59,8 @@ endif
 pkg = $(shell pkg-config $(1) $(2))
 LIB_CFLAGS = $(eval LIB_CFLAGS := $$(call pkg,--cflags,$(LIB_PKGS)))$(LIB_CFLAGS)
 LIB_LIBS   = $(eval LIB_LIBS := $$(call pkg,--libs,$(LIB_PKGS)) -lm)$(LIB_LIBS)
+SERVER_CFLAGS = $(eval SERVER_CFLAGS := $$(call pkg,--cflags,$(SERVER_PKGS)))$(SERVER_CFLAGS)
+SERVER_LIBS   = $(eval SERVER_LIBS := $$(call pkg,--libs,$(SERVER_PKGS)))$(SERVER_LIBS)
 TEST_CFLAGS = $(eval TEST_CFLAGS := $$(call pkg,--cflags,$(TEST_PKGS)))$(TEST_CFLAGS)
 TEST_LIBS   = $(eval TEST_LIBS := $$(call pkg,--libs,$(TEST_PKGS)))$(TEST_LIBS)
 
@@ -63,18 +68,21 @@ BASE_CFLAGS := $(WARN) $(HARDEN) -D_GNU_SOURCE -DTAMGA_VERSION='"$(VERSION)"' $(
 
 # ---------------------------------------------------------------- sources
 # Library directories (DESIGN.md §3); each holds its own sources.
-LIB_DIRS   := common pki formats formats/pdf formats/cms formats/qr signer verifier
+LIB_DIRS   := common pki formats formats/pdf formats/cms formats/qr signer verifier registry
 LIB_SRC    := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRC    := $(wildcard cli/*.c)
+SERVER_SRC := $(wildcard server/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 HEADERS    := $(wildcard include/tamga/*.h)
 MAN_PAGES  := $(wildcard docs/man/*.1)
+MAN8_PAGES := $(wildcard docs/man/*.8)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
 TEST_TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
@@ -83,7 +91,7 @@ BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 SHLIB  := $(BUILD)/lib/libtamga.so.$(VERSION)
 SONAME := libtamga.so.$(SOVERSION)
 STLIB  := $(BUILD)/lib/libtamga.a
-TOOLS  := $(BUILD)/bin/tamga
+TOOLS  := $(BUILD)/bin/tamga $(if $(SERVER_SRC),$(BUILD)/bin/tamgad)
 
 .PHONY: all check demo deps install uninstall clean fuzz tests bench
 .DEFAULT_GOAL := all
@@ -101,7 +109,7 @@ deps:
 
 $(BUILD)/.configured: scripts/deps.sh Makefile $(CONFIGURE_PREREQ)
 	@command -v pkg-config >/dev/null || { echo "tamga: pkg-config not found; run scripts/deps.sh" >&2; exit 1; }
-	@for m in $(LIB_PKGS); do pkg-config --exists $$m || { \
+	@for m in $(LIB_PKGS) $(SERVER_PKGS); do pkg-config --exists $$m || { \
 	  echo "tamga: pkg-config module '$$m' not found; run scripts/deps.sh (Debian packages)" >&2; exit 1; }; done
 	@mkdir -p $(@D) && touch $@
 
@@ -140,6 +148,14 @@ $(BUILD)/bin/tamga: $(CLI_OBJ) $(SHLIB)
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(BUILD)/lib -ltamga -Wl,-rpath,'$$ORIGIN/../lib'
+
+# tamgad: public headers and libmicrohttpd only.
+$(BUILD)/obj/server/%.o: CFLAGS_X = -Iinclude $(SERVER_CFLAGS)
+
+$(BUILD)/bin/tamgad: $(SERVER_OBJ) $(SHLIB)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(HARDEN_LD) $(LDFLAGS) -o $@ $(SERVER_OBJ) -L$(BUILD)/lib -ltamga $(SERVER_LIBS) -Wl,-rpath,'$$ORIGIN/../lib'
 
 # tamga.pc names the install prefix, so it is written at install time.
 define write_pc
@@ -198,12 +214,12 @@ fuzz: | $(BUILD)/.configured
 
 # ---------------------------------------------------------------- demo
 demo: all
-	@bash scripts/demo.sh $(BUILD)
+	@DEMO_WAIT=$(DEMO_WAIT) bash scripts/demo.sh $(BUILD)
 
 # ---------------------------------------------------------------- install
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/tamga \
-	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libtamga.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -212,15 +228,17 @@ install: all
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCDIR)/tamga/
 	$(call write_pc,$(DESTDIR)$(PKGCONFIGDIR)/tamga.pc)
 	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(MAN8_PAGES),install -m 644 $(MAN8_PAGES) $(DESTDIR)$(MANDIR)/man8/)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tamga $(DESTDIR)$(LIBDIR)/libtamga.* \
-	    $(DESTDIR)$(PKGCONFIGDIR)/tamga.pc $(MAN_PAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(DESTDIR)$(BINDIR)/tamga $(DESTDIR)$(BINDIR)/tamgad $(DESTDIR)$(LIBDIR)/libtamga.* \
+	    $(DESTDIR)$(PKGCONFIGDIR)/tamga.pc $(MAN_PAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+	    $(MAN8_PAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man8/%)
 	rm -rf $(DESTDIR)$(INCDIR)/tamga
 
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) \
          $(FUZZ_SRC:%.c=$(BUILD)/obj/%.d)
 .SECONDARY:

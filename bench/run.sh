@@ -25,3 +25,18 @@ for kt in p256 rsa3072; do
             --seconds "${SECONDS_PER_CASE:-5}" $stamp "$T/pages-1.pdf" "$T/pages-50.pdf" "$T/pages-2000.pdf"
     done
 done
+
+# Verification: the same documents signed once, verified offline with the
+# CA's CRLs (tamga_verifier: parse, changes, CMS, path + CRLs, JSON report).
+for kt in p256 rsa3072; do
+    for n in 1 50 2000; do
+        "$BUILD/bin/tamga" sign -q --key "$T/$kt.key" --cert "$T/$kt.crt" --chain "$T/$kt-chain.pem" \
+            -o "$T/signed-$kt-$n.pdf" "$T/pages-$n.pdf" 2> /dev/null
+    done
+    cat "$T/$kt.crt" "$T/$kt-chain.pem" > "$T/$kt-path.pem"
+    echo
+    echo "== verify, $kt signer"
+    "$BUILD/bench/verify_bench" --trust "$T/ca-$kt/root.crt" --crl "$T/ca-$kt/crl/root.crl" \
+        --crl "$T/ca-$kt/crl/issuing.crl" --path "$T/$kt-path.pem" --seconds "${SECONDS_PER_CASE:-5}" \
+        "$T/signed-$kt-1.pdf" "$T/signed-$kt-50.pdf" "$T/signed-$kt-2000.pdf"
+done

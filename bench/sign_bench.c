@@ -28,54 +28,11 @@
 
 #include <tamga/tamga.h>
 
+#include "bench/bench.h"
+
 #include "common/buf.h"
 #include "common/fileio.h"
 
-#define ROUNDS 5
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-/* Operations per second of fn over round_s seconds, median of ROUNDS. */
-static double rate(int (*fn)(void *), void *arg, double round_s)
-{
-	double r[ROUNDS];
-	int i;
-
-	for (i = 0; i < ROUNDS; i++) {
-		double t0 = now_s(), t;
-		long n = 0;
-
-		do {
-			if (fn(arg) != 0) {
-				fprintf(stderr, "sign_bench: operation failed: %s\n", tamga_error_last()->message);
-				exit(1);
-			}
-			n++;
-			t = now_s();
-		} while (t - t0 < round_s);
-		r[i] = (double)n / (t - t0);
-	}
-	return median(r, ROUNDS);
-}
 
 struct raw {
 	EVP_PKEY *key;
@@ -108,20 +65,6 @@ static int doc_sign(void *arg)
 
 	tamga_buf_dispose(&out);
 	return error;
-}
-
-/* Peak RSS (KiB) of a child that runs fn once (or not at all). */
-static long child_peak_kib(int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-	int status;
-	struct rusage ru;
-
-	if (pid == 0)
-		_exit(fn == NULL || fn(arg) == 0 ? 0 : 1);
-	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return -1;
-	return ru.ru_maxrss;
 }
 
 int main(int argc, char **argv)
@@ -170,7 +113,7 @@ int main(int argc, char **argv)
 	o.now = 1767225600; /* fixed: 2026-01-01, so every round does the same work */
 	o.code = NULL;
 
-	raw_rate = rate(raw_sign, &raw, seconds / ROUNDS);
+	raw_rate = rate("sign_bench", raw_sign, &raw, seconds / ROUNDS);
 	base_kib = child_peak_kib(NULL, NULL);
 	printf("key %s: OpenSSL raw sign rate %.1f/s (median of %d)\n", key, raw_rate, ROUNDS);
 	printf("%-24s %10s %9s %9s %7s %10s %10s\n", "document", "bytes", "docs/s", "ms/doc", "ratio", "peak+KiB",
@@ -184,7 +127,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sign_bench: %s\n", tamga_error_last()->message);
 			return 1;
 		}
-		r = rate(doc_sign, &d, seconds / ROUNDS);
+		r = rate("sign_bench", doc_sign, &d, seconds / ROUNDS);
 		peak = child_peak_kib(doc_sign, &d);
 		/* peak+: the signing child's peak over an idle child's; extra: that
 		 * minus the input itself (which the child holds): the working set. */

@@ -27,6 +27,9 @@ static void verify_help(FILE *out)
 	      "  --offline              never fetch CRLs or OCSP responses from the network\n"
 	      "                         (default: fetch from the URLs in the certificates)\n"
 	      "  --at TIME              validate at this RFC 3339 time instead of now\n"
+	      "  --server URL           also ask this tamga verification server for the\n"
+	      "                         registry status of the document code the document\n"
+	      "                         carries: revoked or superseded fails the document\n"
 	      "\n"
 	      "Output:\n"
 	      "  --format text|json     text for people (default) or the JSON report; several\n"
@@ -71,6 +74,7 @@ int cmd_verify(int argc, char **argv)
 		{ "crl", required_argument, NULL, 'c' },
 		{ "offline", no_argument, NULL, 'o' },
 		{ "at", required_argument, NULL, 'a' },
+		{ "server", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -95,6 +99,7 @@ int cmd_verify(int argc, char **argv)
 		case 'i': e = tamga_trust_add_intermediates_file(trust, optarg); break;
 		case 'c': e = tamga_trust_add_crls_file(trust, optarg); break;
 		case 'o': o.offline = 1; break;
+		case 's': o.registry_url = optarg; break;
 		case 'a':
 			if (tamga_time_parse(&o.at, optarg) < 0) {
 				rc = cli_usage_error(cmd, "--at: %s", tamga_error_last()->message);

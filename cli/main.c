@@ -16,7 +16,9 @@ static int cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "sign", cmd_sign, "stamp a document with its QR code and sign it (PAdES)" },
+	{ "check", cmd_check, "ask a tamga verification server for documents' registry status" },
 	{ "verify", cmd_verify, "verify signed documents: integrity, trust, revocation, changes" },
+	{ "registry", cmd_registry, "document registry: agencies' tokens, documents, revocation, audit log" },
 	{ "pki", cmd_pki, "certificate authority: init, issue, revoke, release, crl, list, validate" },
 	{ "version", cmd_version, "print the version" },
 	{ NULL, NULL, NULL }

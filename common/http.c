@@ -194,7 +194,10 @@ static int transfer(tamga_buf *out, const char *url, const char *content_type, c
 		goto done;
 	}
 	if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
-		error = tamga__error_set(TAMGA_EIO, "%s: the server answered HTTP status %ld", shown, status);
+		/* A GET of something the server does not have (a CRL, a registry
+		 * entry) is ENOTFOUND; a POST to a service answers, or it fails. */
+		error = tamga__error_set(status == 404 && content_type == NULL ? TAMGA_ENOTFOUND : TAMGA_EIO,
+		                         "%s: the server answered HTTP status %ld", shown, status);
 		goto done;
 	}
 	if (lim != NULL && lim->accept_types != NULL) {

@@ -38,7 +38,8 @@ int tamga__http_post(tamga_buf *out, const char *url, const char *content_type, 
 
 /**
  * GET url and append the answer's body to out, with the limits and errors
- * of tamga__http_post().  (CRLs from distribution points.)
+ * of tamga__http_post(), except that a 404 answer is TAMGA_ENOTFOUND (CRLs
+ * from distribution points, registry entries).
  */
 int tamga__http_get(tamga_buf *out, const char *url, const struct tamga__http_limits *lim);
 

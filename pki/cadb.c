@@ -6,7 +6,14 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/sqlite.h"
 #include "pki/cadb.h"
+
+#define DB_LABEL "CA database"
+#define db_error(db, what) tamga__sql_error((db), DB_LABEL, (what))
+#define exec(db, sql) tamga__sql_exec((db), DB_LABEL, (sql))
+#define prepare(db, sql, st) tamga__sql_prepare((db), DB_LABEL, (sql), (st))
+#define user_version(db, out) tamga__sql_user_version((db), DB_LABEL, (out))
 
 static const char *const schema_v1 =
 	"CREATE TABLE meta ("
@@ -34,38 +41,6 @@ static const char *const schema_v1 =
 	"  next_update INTEGER NOT NULL,"
 	"  der BLOB NOT NULL,"
 	"  PRIMARY KEY (issuer, number)) STRICT;";
-
-static int db_error(sqlite3 *db, const char *what)
-{
-	return tamga__error_set(TAMGA_EDB, "CA database: %s: %s", what, sqlite3_errmsg(db));
-}
-
-static int exec(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int error = tamga__error_set(TAMGA_EDB, "CA database: %s", msg ? msg : sqlite3_errmsg(db));
-
-		sqlite3_free(msg);
-		return error;
-	}
-	return 0;
-}
-
-static int user_version(sqlite3 *db, int *out)
-{
-	sqlite3_stmt *st = NULL;
-	int error = 0;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		error = db_error(db, "reading the schema version");
-	else
-		*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return error;
-}
 
 int tamga__cadb_open(sqlite3 **out, const char *path, int create)
 {
@@ -121,13 +96,6 @@ void tamga__cadb_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
-{
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
-		return db_error(db, "preparing a statement");
-	return 0;
 }
 
 static int step_done(sqlite3 *db, sqlite3_stmt *st, const char *what)

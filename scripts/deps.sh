@@ -19,6 +19,7 @@ libqrencode-dev
 libharfbuzz-dev
 libcurl4-openssl-dev
 libjansson-dev
+libmicrohttpd-dev
 fonts-dejavu-core
 openssl
 "
@@ -26,10 +27,15 @@ openssl
 # judges what tamga writes (DESIGN.md: interoperability is judged by others):
 # OpenSSL's CLI, poppler (pdfsig, pdftoppm, pdftotext), qpdf, zbar,
 # LibreOffice (makes test documents, signs and verifies them; python3-uno
-# drives it), NSS tools (the oracles' throw-away databases).  The list
-# covers ../shared/oracles/install-deps.sh.
+# drives it), NSS tools (the oracles' throw-away databases), Chromium and
+# Node.js (tests/cli/browser.sh: npm's playwright-core drives chromium; the
+# test installs playwright-core itself.  npm comes with the machines' nodejs
+# package, which conflicts with Debian's separate npm package, so that one is
+# not listed: add it where nodejs is Debian's own).  The list covers
+# ../shared/oracles/install-deps.sh.
 TEST_PKGS="
 libcmocka-dev
+curl
 sqlite3
 python3
 poppler-utils
@@ -41,6 +47,8 @@ libreoffice-calc-nogui
 libreoffice-draw-nogui
 python3-uno
 xmlsec1
+chromium
+nodejs
 "
 
 what=${1:-all}

@@ -130,6 +130,7 @@ void tamga_report_free(tamga_report *r)
 	free(r->sigs);
 	free(r->file);
 	free(r->document_code);
+	free(r->reg_url);
 	tamga__strlist_free(&r->errors);
 	tamga__strlist_free(&r->warnings);
 	free(r);
@@ -171,6 +172,7 @@ tamga_verdict tamga_report_verdict(const tamga_report *r) { return r ? r->verdic
 const char *tamga_report_format(const tamga_report *r) { return r ? r->format : NULL; }
 const char *tamga_report_document_code(const tamga_report *r) { return r ? r->document_code : NULL; }
 const char *tamga_report_sha256(const tamga_report *r) { return r ? r->sha256 : NULL; }
+const char *tamga_report_registry_status(const tamga_report *r) { return r && r->reg_url ? r->reg_status : NULL; }
 size_t tamga_report_signature_count(const tamga_report *r) { return r ? r->sig_len : 0; }
 
 const char *tamga_report_signature_id(const tamga_report *r, size_t i)
@@ -303,6 +305,35 @@ static json_t *jsig(const struct rep_sig *s)
 	return o;
 }
 
+/* null when not asked; else what the registry said of the document's code. */
+static json_t *jregistry(const tamga_report *r)
+{
+	json_t *o;
+	int bad = 0;
+
+	if (r->reg_url == NULL)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	bad |= json_object_set_new(o, "url", json_string(r->reg_url));
+	bad |= json_object_set_new(o, "code", jstr(r->document_code));
+	bad |= json_object_set_new(o, "status", json_string(r->reg_status));
+	bad |= json_object_set_new(o, "agency", r->reg_found ? jstr(r->reg.agency) : json_null());
+	bad |= json_object_set_new(o, "title", r->reg_found ? jstr(r->reg.title) : json_null());
+	bad |= json_object_set_new(o, "status_time", r->reg_found ? jtime(r->reg.status_time) : json_null());
+	bad |= json_object_set_new(o, "reason", r->reg_found && r->reg.status_reason[0] ? jstr(r->reg.status_reason)
+	                                                                              : json_null());
+	bad |= json_object_set_new(o, "replaced_by", r->reg_found && r->reg.replaced_by[0] ? jstr(r->reg.replaced_by)
+	                                                                                : json_null());
+	bad |= json_object_set_new(o, "matches_registered_copy", r->reg_found ? json_boolean(r->reg_matches)
+	                                                                     : json_null());
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 int tamga_report_json(const tamga_report *r, tamga_buf *out)
 {
 	json_t *o, *a;
@@ -327,6 +358,7 @@ int tamga_report_json(const tamga_report *r, tamga_buf *out)
 		if (json_array_append_new(a, jsig(&r->sigs[i])) != 0)
 			bad = 1;
 	bad |= json_object_set_new(o, "signatures", a);
+	bad |= json_object_set_new(o, "registry", jregistry(r));
 	bad |= json_object_set_new(o, "errors", jstrlist(&r->errors));
 	bad |= json_object_set_new(o, "warnings", jstrlist(&r->warnings));
 	if (!bad)
@@ -404,6 +436,10 @@ int tamga_report_text(const tamga_report *r, tamga_buf *out)
 		                      s->has_signer ? s->signer.subject : "(signer unknown)", ss ? "  " : "",
 		                      ss ? ss : "", s->id ? s->id : "");
 	}
+	if (e == 0 && r->reg_url != NULL)
+		e = tamga__buf_printf(out, "  registry: %s at %s%s\n", r->reg_status, r->reg_url,
+		                      !r->reg_found ? "" : r->reg_matches ? " (this is the registered copy)"
+		                                                          : " (this file differs from the registered copy)");
 	for (i = 0; e == 0 && i < r->errors.len; i++)
 		e = tamga__buf_printf(out, "  error: %s\n", r->errors.items[i]);
 	for (i = 0; e == 0 && i < r->warnings.len; i++)

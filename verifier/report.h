@@ -68,6 +68,12 @@ struct tamga_report {
 	struct rep_sig *sigs;
 	size_t sig_len;
 	struct strlist errors, warnings;
+	/* registry cross-check (tamga_verify_options.registry_url) */
+	char *reg_url;                  /* NULL: not asked */
+	const char *reg_status;         /* valid|revoked|superseded|unknown|unavailable */
+	tamga_document reg;             /* when found */
+	int reg_found;
+	int reg_matches;                /* the document is byte for byte the registered copy */
 };
 
 int tamga__report_new(tamga_report **out, const char *name);

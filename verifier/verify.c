@@ -27,6 +27,7 @@
  * digest only with a POE before 2019-01-01; keys and certificate hashes
  * below 112 bits of security fail path validation (auth level 2).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -586,6 +587,66 @@ static int find_code(tamga_report *r)
 	return 0;
 }
 
+/*
+ * What a registry says of the document's code.  Revoked or superseded by
+ * the issuer: TOTAL-FAILED whatever the signatures say.  Not registered
+ * there, or no answer: at best INDETERMINATE (the check was asked for; it
+ * fails closed).
+ */
+int tamga_report_set_registry(tamga_report *r, const char *source, const tamga_document *doc, int lookup_error)
+{
+	char when[TAMGA_TIME_BUFSIZE];
+
+	if (r == NULL || source == NULL || r->document_code == NULL || r->reg_url != NULL)
+		return tamga__error_set(TAMGA_EINVAL, "tamga_report_set_registry: no document code, or set twice");
+	if ((r->reg_url = tamga__strdup(source)) == NULL)
+		return tamga__error_oom();
+	if (doc == NULL) {
+		int unknown = lookup_error == TAMGA_ENOTFOUND;
+
+		r->reg_status = unknown ? "unknown" : "unavailable";
+		if (r->verdict == TAMGA_VERDICT_TOTAL_PASSED)
+			r->verdict = TAMGA_VERDICT_INDETERMINATE;
+		return unknown ? tamga__strlist_add(&r->errors, "the document code %s is not registered at %s",
+		                                    r->document_code, source)
+		               : tamga__strlist_add(&r->errors, "no registry status from %s", source);
+	}
+	r->reg = *doc;
+	r->reg_found = 1;
+	r->reg_status = tamga_doc_status_name(r->reg.status);
+	r->reg_matches = strcmp(r->reg.sha256, r->sha256) == 0;
+	if (r->reg.status == TAMGA_DOC_VALID)
+		return r->reg_matches ? 0 : tamga__strlist_add(&r->warnings, "this file is not byte for byte the "
+		                                                             "registered copy (sha256 %s)", r->reg.sha256);
+	r->verdict = TAMGA_VERDICT_TOTAL_FAILED;
+	return tamga__strlist_add(&r->errors, "the issuer %s this document on %s%s%s%s%s",
+	                          r->reg.status == TAMGA_DOC_REVOKED ? "revoked" : "superseded",
+	                          r->reg.status_time ? tamga_time_format(when, r->reg.status_time) : "?",
+	                          r->reg.status_reason[0] ? ": " : "", r->reg.status_reason,
+	                          r->reg.replaced_by[0] ? "; replaced by " : "", r->reg.replaced_by);
+}
+
+static int registry_check(const tamga_verifier *v, tamga_report *r)
+{
+	tamga_document d;
+	int e = tamga_document_lookup(v->opts.registry_url, r->document_code, v->opts.timeout_seconds, &d);
+	int e2;
+
+	if (e == TAMGA_ENOMEM)
+		return e;
+	if (e < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", tamga_error_last()->message);
+		tamga_error_clear();
+		e2 = tamga_report_set_registry(r, v->opts.registry_url, NULL, e);
+		if (e2 == 0 && e != TAMGA_ENOTFOUND)
+			e2 = tamga__strlist_add(&r->errors, "%s", why);
+		return e2;
+	}
+	return tamga_report_set_registry(r, v->opts.registry_url, &d, 0);
+}
+
 static void verdict_of(tamga_report *r)
 {
 	size_t i;
@@ -660,6 +721,8 @@ int tamga_verifier_verify_buffer(tamga_verifier *v, tamga_report **out, const vo
 	if ((e = find_code(r)) < 0)
 		goto done;
 	verdict_of(r);
+	if (v->opts.registry_url != NULL && r->document_code != NULL)
+		e = registry_check(v, r);
 done:
 	material_free(&doc);
 	tamga__evidence_free(&ev);

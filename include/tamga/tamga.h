@@ -12,5 +12,6 @@
 #include "sign.h"
 #include "code.h"
 #include "verify.h"
+#include "registry.h"
 
 #endif /* TAMGA_TAMGA_H */

@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "trust.h"
+#include "registry.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,9 +71,15 @@ typedef struct {
 	tamga_time at;                  /**< validation time; 0 = now */
 	int offline;                    /**< never fetch CRLs or OCSP responses */
 	long timeout_seconds;           /**< per fetch; 0 = 10 */
+	/** A tamgad verify role (https://verify.example.mn): when a document
+	 *  carries a tamga document code, its registry status is asked there
+	 *  and reported; revoked or superseded makes the document TOTAL-FAILED,
+	 *  an unknown code or an unreachable server INDETERMINATE.  NULL: no
+	 *  registry check (even when not offline). */
+	const char *registry_url;
 } tamga_verify_options;
 
-#define TAMGA_VERIFY_OPTIONS_INIT { TAMGA_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0 }
+#define TAMGA_VERIFY_OPTIONS_INIT { TAMGA_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, NULL }
 
 /** A verifier: options plus a cache of fetched revocation data, reused
  *  across documents.  Not thread-safe: one per thread. */
@@ -109,6 +116,35 @@ TAMGA_EXTERN(tamga_verdict) tamga_report_signature_indication(const tamga_report
 TAMGA_EXTERN(tamga_subindication) tamga_report_signature_subindication(const tamga_report *r, size_t index);
 /** The signer certificate's subject (RFC 2253-style), or NULL when unknown. */
 TAMGA_EXTERN(const char *) tamga_report_signature_signer(const tamga_report *r, size_t index);
+
+/** The registry status found with registry_url: "valid", "revoked",
+ *  "superseded", "unknown" (no such code there), "unavailable" (no
+ *  answer); NULL when none was asked. */
+TAMGA_EXTERN(const char *) tamga_report_registry_status(const tamga_report *r);
+
+/**
+ * Record in r what a registry says of the document's code (the report's
+ * "registry" object), as tamga_verifier does with registry_url; for a
+ * server that holds the registry itself.  source names it ("local" or a
+ * URL).  doc: the entry found, or NULL with lookup_error TAMGA_ENOTFOUND
+ * (not registered: at best INDETERMINATE) or another code (no answer:
+ * at best INDETERMINATE).  A revoked or superseded entry makes the
+ * document TOTAL-FAILED; a valid one whose copy differs adds a warning.
+ * TAMGA_EINVAL when r carries no document code.
+ */
+TAMGA_EXTERN(int) tamga_report_set_registry(tamga_report *r, const char *source, const tamga_document *doc,
+                                            int lookup_error);
+
+/**
+ * Ask a tamgad verify role at server_url for a document's registry entry
+ * (GET {server_url}/api/v1/documents/{code}).  Fills code, agency,
+ * doc_type, title, issued_at, sha256, status, status_time, status_reason
+ * and replaced_by.  Errors: TAMGA_ENOTFOUND (no such code there),
+ * TAMGA_EFORMAT (not a code, or an answer that is not the expected JSON),
+ * TAMGA_EIO (no answer), TAMGA_EINVAL (not an http(s) URL).
+ */
+TAMGA_EXTERN(int) tamga_document_lookup(const char *server_url, const char *code, long timeout_seconds,
+                                        tamga_document *out);
 
 /** Append the report as JSON (DESIGN.md §4, "report_version": 1), pretty-printed, no final newline. */
 TAMGA_EXTERN(int) tamga_report_json(const tamga_report *r, tamga_buf *out);

@@ -36,8 +36,9 @@ has "libtamga.so has the soname libtamga.so.0" "$T/dyn" 'SONAME.*libtamga\.so\.0
 # make install into a scratch prefix, then build a program against it.
 P=$T/prefix
 check "make install PREFIX=..." make -s -C "$R" BUILD="$TAMGA_BUILD" SANITIZE="${SANITIZE:-}" PREFIX="$P" install
-for f in bin/tamga lib/libtamga.so lib/libtamga.so.0 lib/libtamga.a include/tamga/tamga.h \
-         lib/pkgconfig/tamga.pc share/man/man1/tamga.1 share/man/man1/tamga-pki.1 share/man/man1/tamga-sign.1 share/man/man1/tamga-verify.1; do
+for f in bin/tamga bin/tamgad lib/libtamga.so lib/libtamga.so.0 lib/libtamga.a include/tamga/tamga.h \
+         include/tamga/verify.h include/tamga/registry.h lib/pkgconfig/tamga.pc share/man/man8/tamgad.8 \
+         $(cd "$R/docs/man" && ls *.1 | sed 's#^#share/man/man1/#'); do
     [ -e "$P/$f" ] && ok "installed $f" || not_ok "installed $f"
 done
 cat > "$T/user.c" <<'C'

@@ -1,0 +1,31 @@
+# tests/cli/demo.sh - the README's first command (make demo) works: the
+# demo script runs start to finish against this build with DEMO_WAIT=0 (it
+# stops the service it started) on free loopback ports, and shows what it
+# promises.  The demo checks its own expectations too (QR code = the
+# Location URL, the edited copy fails, tamga check exits 1 for the revoked
+# document) and exits non-zero when one does not hold.
+. "$TAMGA_ROOT/tests/lib.sh"
+
+port=$(python3 -c 'import socket
+for _ in range(50):
+    a = socket.socket(); a.bind(("127.0.0.1", 0)); p = a.getsockname()[1]
+    b = socket.socket()
+    try:
+        b.bind(("127.0.0.1", p + 1)); print(p); break
+    except OSError:
+        pass
+    finally:
+        a.close(); b.close()')
+expect 0 "make demo's script runs to the end (DEMO_WAIT=0, port $port)" \
+    env DEMO_WAIT=0 DEMO_PORT="$port" bash "$TAMGA_ROOT/scripts/demo.sh" "$TAMGA_BUILD"
+mv out.txt demo.out
+has "the verify role's health" demo.out 'both roles answer /healthz'
+has "a document was signed through the API" demo.out '^  HTTP 201$'
+has "the bank's verify: TOTAL-PASSED with the registry" demo.out "registry: valid at http://127.0.0.1:$port \(this is the registered copy\)"
+has "the edited copy: TOTAL-FAILED" demo.out 'letter-edited.pdf: TOTAL-FAILED'
+has "tamga check: the revoked reference" demo.out ': revoked$'
+has "the audit chain" demo.out '^4 entries, chain intact$'
+has "the citizen's URL is printed" demo.out "citizen's page \(Mongolian\):  http://127.0.0.1:$port/v/[0-9A-Z]{17}$"
+has "the caption in Mongolian" demo.out 'Улсын бүртгэлийн ерөнхий газар'
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then not_ok "the service was stopped (DEMO_WAIT=0)"
+else ok "the service was stopped (DEMO_WAIT=0)"; fi
