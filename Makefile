@@ -93,7 +93,7 @@ SONAME := libtamga.so.$(SOVERSION)
 STLIB  := $(BUILD)/lib/libtamga.a
 TOOLS  := $(BUILD)/bin/tamga $(if $(SERVER_SRC),$(BUILD)/bin/tamgad)
 
-.PHONY: all check demo deps install uninstall clean fuzz tests bench
+.PHONY: all check demo deps install uninstall clean fuzz tests bench bench-load
 .DEFAULT_GOAL := all
 
 all: $(SHLIB) $(STLIB) $(TOOLS)
@@ -190,6 +190,9 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STLIB)
 
 bench: all $(BENCH_BIN)
 	@BUILD=$(BUILD) bash bench/run.sh
+
+bench-load: all
+	@BUILD=$(BUILD) bash bench/load.sh
 
 # Fuzz targets, replayed over their seed corpora under gcc by `make check`.
 $(BUILD)/tests/fuzz_%-replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(STLIB)

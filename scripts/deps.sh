@@ -31,7 +31,8 @@ openssl
 # Node.js (tests/cli/browser.sh: npm's playwright-core drives chromium; the
 # test installs playwright-core itself.  npm comes with the machines' nodejs
 # package, which conflicts with Debian's separate npm package, so that one is
-# not listed: add it where nodejs is Debian's own).  The list covers
+# not listed: add it where nodejs is Debian's own), wrk (bench/load.sh).
+# The list covers
 # ../shared/oracles/install-deps.sh.
 TEST_PKGS="
 libcmocka-dev
@@ -49,6 +50,7 @@ python3-uno
 xmlsec1
 chromium
 nodejs
+wrk
 "
 
 what=${1:-all}
