@@ -1,6 +1,6 @@
 /*
- * cli/cmd_registry.c - tamga registry token add|revoke|list, list, show,
- * revoke, supersede, audit: the operator's view of the document registry
+ * cli/cmd_registry.c - tamga registry token add|revoke|list, agency show,
+ * list, show, revoke, supersede, audit: the operator's view of the document registry
  * (tamga/registry.h) in a data directory.
  */
 #include <errno.h>
@@ -125,13 +125,19 @@ static void token_add_help(FILE *out)
 	fprintf(out,
 	        "Usage: tamga registry token add --data DIR --agency NAME\n"
 	        "                                (--key KEY --cert CERT [--chain PEM] | --p12 FILE)\n"
-	        "                                [--pass-file FILE]\n"
+	        "                                [--pass-file FILE] [--caption TEXT]...\n"
+	        "                                [--placement first|last] [--no-stamp]\n"
 	        "\n"
 	        "Register an agency (or update the key paths of the agency of that name) and\n"
 	        "issue a new bearer token for tamgad's sign role.  The registry in DIR is\n"
 	        "created when missing.  The key must load with the passphrase and belong to\n"
 	        "the certificate; the paths are stored absolute.  The token is printed once,\n"
 	        "as the last line of the output: only its SHA-256 is kept.\n"
+	        "\n"
+	        "The stamp settings (--caption, --placement, --no-stamp) say how tamgad stamps\n"
+	        "the agency's documents.  For an agency that exists already, giving any of\n"
+	        "them replaces all three (what is not given goes back to its default); giving\n"
+	        "none keeps them.  tamgad reads them at start.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --data DIR             registry data directory\n"
@@ -142,7 +148,13 @@ static void token_add_help(FILE *out)
 	        "  --p12 FILE             PKCS#12 file instead of --key and --cert\n"
 	        "  --pass-file FILE       passphrase of the key (first line; '-' reads standard\n"
 	        "                         input); else $" KEY_PASS_ENV "\n"
-	        "  -h, --help             show this help\n");
+	        "  --caption TEXT         caption line in place of the organisation from the\n"
+	        "                         certificate (UTF-8, at most %d bytes); repeat for up\n"
+	        "                         to %d lines\n"
+	        "  --placement first|last the stamp's page, bottom right (default first)\n"
+	        "  --no-stamp             invisible signatures: no QR code, no caption\n"
+	        "  -h, --help             show this help\n",
+	        TAMGA_AGENCY_CAPTION_MAX, TAMGA_AGENCY_CAPTION_LINES);
 }
 
 /* realpath of an optional file into dst ("" when path is NULL). */
@@ -201,10 +213,17 @@ static int token_add(int argc, char **argv)
 		{ "chain", required_argument, NULL, 'C' },
 		{ "p12", required_argument, NULL, 'P' },
 		{ "pass-file", required_argument, NULL, 'p' },
+		{ "caption", required_argument, NULL, 't' },
+		{ "placement", required_argument, NULL, 'l' },
+		{ "no-stamp", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cmd = "registry token add";
+	const char *captions[TAMGA_AGENCY_CAPTION_LINES];
+	unsigned int ncaptions = 0, i;
+	tamga_placement placement = TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT;
+	int placement_set = 0, no_stamp = 0;
 	const char *dir = NULL, *name = NULL, *key = NULL, *cert = NULL, *chain = NULL, *p12 = NULL, *pass_file = NULL;
 	char token[TAMGA_TOKEN_BUFSIZE], id[TAMGA_TOKEN_ID_BUFSIZE];
 	tamga_registry *reg = NULL;
@@ -221,6 +240,23 @@ static int token_add(int argc, char **argv)
 		case 'C': chain = optarg; break;
 		case 'P': p12 = optarg; break;
 		case 'p': pass_file = optarg; break;
+		case 't':
+			if (ncaptions == TAMGA_AGENCY_CAPTION_LINES)
+				return cli_usage_error(cmd, "at most %d --caption lines", TAMGA_AGENCY_CAPTION_LINES);
+			if (*optarg == '\0' || strlen(optarg) > TAMGA_AGENCY_CAPTION_MAX)
+				return cli_usage_error(cmd, "a --caption line is 1 to %d bytes", TAMGA_AGENCY_CAPTION_MAX);
+			captions[ncaptions++] = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "first") == 0)
+				placement = TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT;
+			else if (strcmp(optarg, "last") == 0)
+				placement = TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT;
+			else
+				return cli_usage_error(cmd, "--placement is first or last");
+			placement_set = 1;
+			break;
+		case 'n': no_stamp = 1; break;
 		case 'h': token_add_help(stdout); return 0;
 		default: return cli_usage_error(cmd, "bad option");
 		}
@@ -233,9 +269,17 @@ static int token_add(int argc, char **argv)
 		return cli_usage_error(cmd, "give --key and --cert, or --p12");
 	if (*name == '\0' || strlen(name) >= TAMGA_REGISTRY_TEXT_MAX)
 		return cli_usage_error(cmd, "the agency name must be 1 to %d bytes", TAMGA_REGISTRY_TEXT_MAX - 1);
+	if (no_stamp && (ncaptions > 0 || placement_set))
+		return cli_usage_error(cmd, "--no-stamp draws no stamp: give it without --caption and --placement");
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return cli_fail(cmd, 0, "out of memory");
 	memcpy(a->name, name, strlen(name) + 1);
+	for (i = 0; i < ncaptions; i++)
+		memcpy(a->caption[i], captions[i], strlen(captions[i]) + 1);
+	a->caption_count = ncaptions;
+	a->placement = placement;
+	a->no_stamp = no_stamp;
+	a->stamp_update = ncaptions > 0 || placement_set || no_stamp;
 	if ((rc = absolute(cmd, p12 ? p12 : key, a->key_path, sizeof(a->key_path))) != 0 ||
 	    (rc = absolute(cmd, cert, a->cert_path, sizeof(a->cert_path))) != 0 ||
 	    (rc = absolute(cmd, chain, a->chain_path, sizeof(a->chain_path))) != 0 ||
@@ -378,6 +422,97 @@ static const struct cli_command token_commands[] = {
 static int registry_token(int argc, char **argv)
 {
 	return cli_dispatch("registry token", token_commands, argc, argv);
+}
+
+/* ------------------------------------------------------------ agency show */
+
+static void agency_show_help(FILE *out)
+{
+	fprintf(out,
+	        "Usage: tamga registry agency show --data DIR NAME\n"
+	        "\n"
+	        "Show an agency: its id, key paths and stamp settings (placement, caption\n"
+	        "lines, or none).  Exit status 0 when found, 1 when no agency has that name.\n"
+	        "\n"
+	        "Options:\n"
+	        "  --data DIR             registry data directory\n"
+	        "  -h, --help             show this help\n");
+}
+
+struct agency_find {
+	const char *name;
+	tamga_agency *out;
+	int found;
+};
+
+static int find_agency(void *ctx, const tamga_agency *a)
+{
+	struct agency_find *f = ctx;
+
+	if (strcmp(a->name, f->name) != 0)
+		return 0;
+	*f->out = *a;
+	f->found = 1;
+	return 1;
+}
+
+static void agency_text(const tamga_agency *a)
+{
+	unsigned int i;
+
+	printf("agency     %s (id %lld)\n", a->name, (long long)a->id);
+	printf("key        %s\n", a->key_path);
+	printf("cert       %s\n", a->cert_path[0] ? a->cert_path : "-");
+	printf("chain      %s\n", a->chain_path[0] ? a->chain_path : "-");
+	if (a->no_stamp) {
+		printf("stamp      none (invisible signatures)\n");
+		return;
+	}
+	printf("stamp      %s page, bottom right\n", a->placement == TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT ? "last" : "first");
+	if (a->caption_count == 0)
+		printf("caption    (the organisation in the certificate)\n");
+	for (i = 0; i < a->caption_count; i++)
+		printf("caption    %s\n", a->caption[i]);
+}
+
+static int agency_show(int argc, char **argv)
+{
+	const char *cmd = "registry agency show", *dir = NULL;
+	struct agency_find f = { NULL, NULL, 0 };
+	tamga_registry *reg = NULL;
+	int rc;
+
+	if ((rc = data_opts(cmd, argc, argv, agency_show_help, &dir, NULL)) != 0)
+		return rc < 0 ? 0 : rc;
+	if (optind + 1 != argc)
+		return cli_usage_error(cmd, "give one agency name");
+	f.name = argv[optind];
+	if ((f.out = malloc(sizeof(*f.out))) == NULL)
+		return cli_fail(cmd, 0, "out of memory");
+	if ((rc = open_registry(cmd, dir, 0, &reg)) != 0)
+		goto done;
+	if (tamga_registry_agencies(reg, find_agency, &f) < 0) {
+		rc = cli_lib_error(cmd);
+	} else if (!f.found) {
+		fprintf(stderr, "tamga %s: no agency named '%s'\n", cmd, f.name);
+		rc = EXIT_INVALID;
+	} else {
+		agency_text(f.out);
+	}
+done:
+	tamga_registry_close(reg);
+	free(f.out);
+	return rc;
+}
+
+static const struct cli_command agency_commands[] = {
+	{ "show", agency_show, "show an agency's key paths and stamp settings" },
+	{ NULL, NULL, NULL }
+};
+
+static int registry_agency(int argc, char **argv)
+{
+	return cli_dispatch("registry agency", agency_commands, argc, argv);
 }
 
 /* ------------------------------------------------------------ list */
@@ -666,6 +801,7 @@ static int registry_audit(int argc, char **argv)
 
 static const struct cli_command registry_commands[] = {
 	{ "token", registry_token, "agencies' bearer tokens: add, revoke, list" },
+	{ "agency", registry_agency, "an agency's key paths and stamp settings: show" },
 	{ "list", registry_list, "list registered documents, newest first" },
 	{ "show", registry_show, "show one document by its code" },
 	{ "revoke", registry_revoke, "revoke a document" },

@@ -120,6 +120,70 @@ static int finish(struct tamga__store *s, int error)
 	return error;
 }
 
+/* ------------------------------------------------------------ agencies */
+
+/* 1 when s is well-formed UTF-8 (no overlong forms, no surrogates, nothing
+ * above U+10FFFF) without control characters (C0, DEL, C1).  A caption is
+ * drawn on every document the agency signs, and stored one line per
+ * line feed, so a line feed or a stray byte must not get in. */
+static int caption_text_ok(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		unsigned int c = *s, n, i;
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				return 0;
+			s++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, c &= 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, c &= 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, c &= 0x07;
+		else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (s[i] & 0x3f);
+		}
+		if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+		    (c >= 0xd800 && c <= 0xdfff) || (c >= 0x80 && c < 0xa0))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+/* The stamp settings of an agency to be stored: within their limits. */
+static int stamp_settings_ok(const tamga_agency *a)
+{
+	unsigned int i;
+
+	if (a->caption_count > TAMGA_AGENCY_CAPTION_LINES)
+		return tamga__error_set(TAMGA_EINVAL, "an agency has at most %d caption lines", TAMGA_AGENCY_CAPTION_LINES);
+	for (i = 0; i < a->caption_count; i++) {
+		if (!fits(a->caption[i], sizeof(a->caption[i])))
+			return tamga__error_set(TAMGA_EINVAL, "caption line %u is longer than %d bytes", i + 1,
+			                        TAMGA_AGENCY_CAPTION_MAX);
+		if (a->caption[i][0] == '\0')
+			return tamga__error_set(TAMGA_EINVAL, "caption line %u is empty", i + 1);
+		if (!caption_text_ok(a->caption[i]))
+			return tamga__error_set(TAMGA_EINVAL, "caption line %u is not UTF-8 text without control characters",
+			                        i + 1);
+	}
+	if (a->placement != TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT && a->placement != TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT)
+		return tamga__error_set(TAMGA_EINVAL, "an agency's stamp goes on the first or the last page");
+	if (a->no_stamp != 0 && a->no_stamp != 1)
+		return tamga__error_set(TAMGA_EINVAL, "no_stamp is 0 or 1");
+	return 0;
+}
+
 /* ------------------------------------------------------------ tokens */
 
 int tamga_registry_token_add(tamga_registry *reg, const tamga_agency *agency, char token_out[TAMGA_TOKEN_BUFSIZE])
@@ -138,10 +202,13 @@ int tamga_registry_token_add(tamga_registry *reg, const tamga_agency *agency, ch
 		return tamga__error_set(TAMGA_EINVAL, "an agency field is not a terminated string");
 	if (agency->name[0] == '\0' || agency->key_path[0] == '\0')
 		return tamga__error_set(TAMGA_EINVAL, "an agency needs a name and a key");
+	if ((error = stamp_settings_ok(agency)) < 0)
+		return error;
 	s = reg->store;
 	if ((error = tamga__token_new(token_out, hash)) < 0)
 		return error;
-	snprintf(detail, sizeof(detail), "token %.*s", TAMGA_TOKEN_ID_LEN, hash);
+	snprintf(detail, sizeof(detail), "token %.*s%s", TAMGA_TOKEN_ID_LEN, hash,
+	         agency->stamp_update ? "; stamp settings set" : "");
 	if ((error = s->ops->begin(s)) < 0)
 		goto done;
 	error = s->ops->agency_upsert(s, agency, tamga_time_now(), &id);

@@ -68,9 +68,11 @@ struct tamga__store_ops {
 	/** The HMAC key made at creation. */
 	int (*secret)(struct tamga__store *s, unsigned char out[TAMGA__STORE_SECRET_LEN]);
 
-	/** Insert the agency, or update the paths of the one of that name; *id its id. */
+	/** Insert the agency, or update the paths of the one of that name (and
+	 *  its stamp settings when a->stamp_update); *id its id.  The driver
+	 *  has checked the stamp settings (no line feed in a caption line). */
 	int (*agency_upsert)(struct tamga__store *s, const tamga_agency *a, tamga_time now, int64_t *id);
-	/** TAMGA_ENOTFOUND for an unknown id. */
+	/** With its stamp settings (stamp_update 0); TAMGA_ENOTFOUND for an unknown id. */
 	int (*agency_get)(struct tamga__store *s, int64_t id, tamga_agency *out);
 	int (*agencies)(struct tamga__store *s, int (*fn)(void *ctx, const tamga_agency *a), void *ctx);
 

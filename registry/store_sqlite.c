@@ -109,6 +109,15 @@ static const char schema_v1[] =
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
+/* Version 2: each agency's stamp settings (tamga_agency).  The caption's
+ * lines are joined by line feeds ('' = the organisation from the
+ * certificate); the driver keeps line feeds out of a line. */
+static const char schema_v2[] =
+	"ALTER TABLE agencies ADD COLUMN caption TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE agencies ADD COLUMN placement TEXT NOT NULL DEFAULT 'first' "
+	"  CHECK (placement IN ('first', 'last'));"
+	"ALTER TABLE agencies ADD COLUMN no_stamp INTEGER NOT NULL DEFAULT 0 CHECK (no_stamp IN (0, 1));";
+
 /* Step a statement that returns no rows, then finalize it. */
 static int step_done(sqlite3 *db, sqlite3_stmt *st, const char *what)
 {
@@ -145,9 +154,10 @@ struct migration {
 
 static const struct migration migrations[] = {
 	{ 1, schema_v1, make_secret },
+	{ 2, schema_v2, NULL },
 };
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static int apply(sqlite3 *db, const struct migration *m)
 {
@@ -318,25 +328,64 @@ static int sq_secret(struct tamga__store *s, unsigned char out[TAMGA__STORE_SECR
 
 /* ------------------------------------------------------------ agencies */
 
+/* The caption column: the lines joined by line feeds. */
+static int caption_join(const tamga_agency *a, tamga_buf *out)
+{
+	unsigned int i;
+	int error = 0;
+
+	for (i = 0; i < a->caption_count && error == 0; i++)
+		error = tamga__buf_printf(out, "%s%s", i ? "\n" : "", a->caption[i]);
+	return error;
+}
+
+static void caption_split(tamga_agency *a, const char *text)
+{
+	const char *p = text, *nl;
+	size_t n;
+
+	a->caption_count = 0;
+	while (p && *p && a->caption_count < TAMGA_AGENCY_CAPTION_LINES) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > TAMGA_AGENCY_CAPTION_MAX)
+			n = TAMGA_AGENCY_CAPTION_MAX;
+		memcpy(a->caption[a->caption_count], p, n);
+		a->caption[a->caption_count++][n] = '\0';
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
 static int sq_agency_upsert(struct tamga__store *s, const tamga_agency *a, tamga_time now, int64_t *id)
 {
 	sqlite3 *db = DB(s);
+	tamga_buf caption = TAMGA_BUF_INIT;
 	sqlite3_stmt *st;
 	int error, rc;
 
-	if ((error = prepare(db, "INSERT INTO agencies (name, key_path, cert_path, chain_path, created) "
-	                         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET "
-	                         "key_path = ?2, cert_path = ?3, chain_path = ?4", &st)) < 0)
+	if ((error = caption_join(a, &caption)) < 0)
 		return error;
+	/* ?9: replace an existing agency's stamp settings, or keep them. */
+	if ((error = prepare(db, "INSERT INTO agencies (name, key_path, cert_path, chain_path, created, "
+	                         "caption, placement, no_stamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	                         "ON CONFLICT (name) DO UPDATE SET key_path = ?2, cert_path = ?3, chain_path = ?4, "
+	                         "caption = iif(?9, ?6, caption), placement = iif(?9, ?7, placement), "
+	                         "no_stamp = iif(?9, ?8, no_stamp)", &st)) < 0)
+		goto done;
 	sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->key_path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, a->cert_path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, a->chain_path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_text(st, 6, caption.size ? (const char *)caption.ptr : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, a->placement == TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT ? "last" : "first", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, a->no_stamp ? 1 : 0);
+	sqlite3_bind_int(st, 9, a->stamp_update ? 1 : 0);
 	if ((error = step_done(db, st, "recording an agency")) < 0)
-		return error;
+		goto done;
 	if ((error = prepare(db, "SELECT id FROM agencies WHERE name = ?", &st)) < 0)
-		return error;
+		goto done;
 	sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -344,25 +393,35 @@ static int sq_agency_upsert(struct tamga__store *s, const tamga_agency *a, tamga
 	else
 		error = db_error(db, "reading an agency");
 	sqlite3_finalize(st);
+done:
+	tamga_buf_dispose(&caption);
 	return error;
 }
 
-static const char agency_columns[] = "SELECT id, name, key_path, cert_path, chain_path FROM agencies ";
+static const char agency_columns[] =
+	"SELECT id, name, key_path, cert_path, chain_path, caption, placement, no_stamp FROM agencies ";
 
 static void agency_row(sqlite3_stmt *st, tamga_agency *a)
 {
+	const unsigned char *placement;
+
 	memset(a, 0, sizeof(*a));
 	a->id = sqlite3_column_int64(st, 0);
 	col_text(a->name, sizeof(a->name), st, 1);
 	col_text(a->key_path, sizeof(a->key_path), st, 2);
 	col_text(a->cert_path, sizeof(a->cert_path), st, 3);
 	col_text(a->chain_path, sizeof(a->chain_path), st, 4);
+	caption_split(a, (const char *)sqlite3_column_text(st, 5));
+	placement = sqlite3_column_text(st, 6);
+	a->placement = placement && strcmp((const char *)placement, "last") == 0 ? TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT
+	                                                                        : TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT;
+	a->no_stamp = sqlite3_column_int(st, 7) != 0;
 }
 
 static int sq_agency_get(struct tamga__store *s, int64_t id, tamga_agency *out)
 {
 	sqlite3_stmt *st;
-	char sql[128];
+	char sql[256];
 	int error, rc;
 
 	snprintf(sql, sizeof(sql), "%sWHERE id = ?", agency_columns);
@@ -384,7 +443,7 @@ static int sq_agencies(struct tamga__store *s, int (*fn)(void *ctx, const tamga_
 {
 	sqlite3_stmt *st;
 	tamga_agency a;
-	char sql[128];
+	char sql[256];
 	int error, rc;
 
 	snprintf(sql, sizeof(sql), "%sORDER BY id", agency_columns);

@@ -33,10 +33,16 @@
 #define BATCH_MAX MP_PARTS_MAX
 #define PASS_MAX 1024
 
+/* An agency as loaded at start: its key and its stamp settings (a change
+ * to either takes effect at the next restart). */
 struct agency_key {
 	int64_t id;
 	char name[TAMGA_REGISTRY_TEXT_MAX];
 	tamga_signer *signer;
+	char caption[TAMGA_AGENCY_CAPTION_LINES][TAMGA_AGENCY_CAPTION_MAX + 1];
+	size_t caption_count;
+	tamga_placement placement;
+	int no_stamp;
 };
 
 struct sign_state {
@@ -127,6 +133,10 @@ static int load_agency(void *ctx, const tamga_agency *a)
 	memset(k, 0, sizeof(*k));
 	k->id = a->id;
 	snprintf(k->name, sizeof(k->name), "%s", a->name);
+	memcpy(k->caption, a->caption, sizeof(k->caption));
+	k->caption_count = a->caption_count <= TAMGA_AGENCY_CAPTION_LINES ? a->caption_count : TAMGA_AGENCY_CAPTION_LINES;
+	k->placement = a->placement;
+	k->no_stamp = a->no_stamp;
 	if (a->cert_path[0]) {
 		so.key_path = a->key_path;
 		so.cert_path = a->cert_path;
@@ -196,9 +206,14 @@ static int sign_start(struct server *srv)
 		        srv->cfg.data);
 		goto fail;
 	}
-	for (size_t i = 0; i < st->nkeys; i++)
-		fprintf(stderr, "tamgad: agency '%s': key %s loaded\n", st->keys[i].name,
-		        tamga_signer_key_description(st->keys[i].signer));
+	for (size_t i = 0; i < st->nkeys; i++) {
+		const struct agency_key *k = &st->keys[i];
+
+		fprintf(stderr, "tamgad: agency '%s': key %s loaded; stamp: %s%s\n", k->name,
+		        tamga_signer_key_description(k->signer),
+		        k->no_stamp ? "none" : k->placement == TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT ? "last page" : "first page",
+		        !k->no_stamp && k->caption_count ? ", own caption" : "");
+	}
 	memset(pass, 0, sizeof(pass));
 	__asm__ __volatile__("" : : "r"(pass) : "memory");
 	st->pass = NULL;
@@ -313,6 +328,7 @@ static void sign_one(struct server *srv, tamga_registry *reg, const struct agenc
 	const tamga_cert *cert = tamga_signer_cert(ak->signer);
 	tamga_document *rec = NULL;
 	char code[TAMGA_CODE_BUFSIZE], original[65];
+	const char *caption[TAMGA_AGENCY_CAPTION_LINES];
 	int rc = 0;
 
 	oc->status = 0;
@@ -325,6 +341,9 @@ static void sign_one(struct server *srv, tamga_registry *reg, const struct agenc
 		return;
 	}
 	sha256_hex(doc, len, original);
+	/* Pointers into ak, made here: the keys array moved while it grew. */
+	for (size_t i = 0; i < ak->caption_count; i++)
+		caption[i] = ak->caption[i];
 	for (int attempt = 0; attempt < 3; attempt++) {
 		tamga_sign_options so = TAMGA_SIGN_OPTIONS_INIT;
 
@@ -336,6 +355,10 @@ static void sign_one(struct server *srv, tamga_registry *reg, const struct agenc
 		so.signer = ak->signer;
 		so.qr_url = st->qr_url;
 		so.code = code;
+		so.caption = ak->caption_count ? caption : NULL;
+		so.caption_count = ak->caption_count;
+		so.placement = ak->placement;
+		so.no_stamp = ak->no_stamp;
 		if ((rc = tamga_sign_buffer(&oc->signed_doc, doc, len, &so, &oc->result)) < 0) {
 			const tamga_error *e = tamga_error_last();
 

@@ -25,6 +25,7 @@
 
 #include "common.h"
 #include "code.h"
+#include "sign.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,19 +47,47 @@ TAMGA_EXTERN(void) tamga_registry_close(tamga_registry *reg);
 /** A bearer token: "tmg_" + 43 base64url characters (256 random bits). */
 #define TAMGA_TOKEN_BUFSIZE 48
 
+/** Caption lines an agency may set, and the bytes of one line (UTF-8, no
+ *  control characters, not counting the NUL). */
+#define TAMGA_AGENCY_CAPTION_LINES 4
+#define TAMGA_AGENCY_CAPTION_MAX 200
+
+/**
+ * An agency: its signer key and how documents signed for it are stamped
+ * (tamgad's sign role passes the stamp settings to tamga_sign_options).
+ * All zero (memset) is a valid set of stamp settings: the defaults.
+ */
 typedef struct {
 	int64_t id;
 	char name[TAMGA_REGISTRY_TEXT_MAX];       /**< unique, e.g. "Улсын бүртгэлийн ерөнхий газар" */
 	char key_path[TAMGA_REGISTRY_TEXT_MAX];   /**< the agency's signer key (PEM or PKCS#12) */
 	char cert_path[TAMGA_REGISTRY_TEXT_MAX];  /**< its certificate ("" for PKCS#12) */
 	char chain_path[TAMGA_REGISTRY_TEXT_MAX]; /**< "" when none */
+	/** Caption lines in place of the organisation from the certificate;
+	 *  caption_count 0 = that default.  Lines past caption_count are "". */
+	char caption[TAMGA_AGENCY_CAPTION_LINES][TAMGA_AGENCY_CAPTION_MAX + 1];
+	unsigned int caption_count;               /**< 0 to TAMGA_AGENCY_CAPTION_LINES */
+	/** TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT (0, the default) or
+	 *  TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT; no other placement is stored. */
+	tamga_placement placement;
+	int no_stamp;                             /**< 1: invisible signatures, no QR, no caption */
+	/** Input to tamga_registry_token_add only (always 0 when read): for
+	 *  an agency that exists already, non-zero replaces its stamp settings
+	 *  with caption, placement and no_stamp above, 0 keeps them.  A new
+	 *  agency always takes the ones given. */
+	int stamp_update;
 } tamga_agency;
 
 /**
  * Register an agency (or, when one of that name exists, keep it and update
- * its key paths) and issue a new bearer token for it.  The token is
- * written to token_out and only its SHA-256 is stored.  Paths are stored
- * as given (make them absolute first).
+ * its key paths, and its stamp settings when agency->stamp_update) and
+ * issue a new bearer token for it.  The token is written to token_out and
+ * only its SHA-256 is stored.  Paths are stored as given (make them
+ * absolute first).  TAMGA_EINVAL for a missing name or key, a field that
+ * is not a terminated string, more than TAMGA_AGENCY_CAPTION_LINES
+ * caption lines, an empty caption line or one that is not UTF-8 or holds
+ * a control character, a placement other than first or last page, or a
+ * no_stamp other than 0 or 1.
  */
 TAMGA_EXTERN(int) tamga_registry_token_add(tamga_registry *reg, const tamga_agency *agency,
                                            char token_out[TAMGA_TOKEN_BUFSIZE]);
@@ -72,7 +101,8 @@ TAMGA_EXTERN(int) tamga_registry_token_revoke(tamga_registry *reg, const char *t
  * hashes); TAMGA_ENOTFOUND for an unknown or revoked token.
  */
 TAMGA_EXTERN(int) tamga_registry_token_check(tamga_registry *reg, const char *token, tamga_agency *out);
-/** Every agency, in id order: calls fn until it returns non-zero. */
+/** Every agency, in id order, with its stamp settings: calls fn until it
+ *  returns non-zero. */
 TAMGA_EXTERN(int) tamga_registry_agencies(tamga_registry *reg, int (*fn)(void *ctx, const tamga_agency *a),
                                           void *ctx);
 

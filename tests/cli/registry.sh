@@ -30,7 +30,7 @@ A='Улсын бүртгэлийн ерөнхий газар'
 B='Нийгмийн даатгалын газар'
 
 # ------------------------------------------------------------ usage
-for sub in "token add" "token revoke" "token list" list show revoke supersede audit; do
+for sub in "token add" "token revoke" "token list" "agency show" list show revoke supersede audit; do
     # shellcheck disable=SC2086
     expect 0 "registry $sub --help" "$TAMGA" registry $sub --help
     has "registry $sub --help shows its usage" out.txt "^Usage: tamga registry $sub"
@@ -63,9 +63,50 @@ TAMGA_PASS=p12-passphrase "$TAMGA" registry token add --data $D --agency "$B" --
 TOKB=$(tail -n 1 outb.txt)
 IDB=$(awk '$1 == "token" && $2 == "id" { print $3 }' outb.txt)
 
+# Stamp settings (in a registry of their own, so the counts below hold):
+# set with token add, kept by a token add without them, replaced as a
+# whole by one with them; agency show prints them.
+SD=$PWD/stampdata
+expect 0 "token add without stamp flags: a new agency" "$TAMGA" registry token add --data $SD --agency "$A" \
+    --key a.key --cert a.crt --chain a-chain.pem --pass-file key.pass
+expect 0 "agency show: defaults" "$TAMGA" registry agency show --data $SD "$A"
+has "agency show names the agency" out.txt "^agency +$A \(id [0-9]+\)\$"
+has "default placement: first page" out.txt '^stamp +first page, bottom right$'
+has "default caption: from the certificate" out.txt '^caption +\(the organisation in the certificate\)$'
+expect 0 "token add with --caption twice and --placement last" "$TAMGA" registry token add --data $SD --agency "$A" \
+    --key a.key --cert a.crt --chain a-chain.pem --pass-file key.pass --caption 'Тест газар' --caption 'Test Office' \
+    --placement last
+expect 0 "token add without stamp flags" "$TAMGA" registry token add --data $SD --agency "$A" \
+    --key a.key --cert a.crt --chain a-chain.pem --pass-file key.pass
+expect 0 "agency show after both" "$TAMGA" registry agency show --data $SD "$A"
+has "placement last is kept" out.txt '^stamp +last page, bottom right$'
+is "the caption lines are kept, in order" "$(sed -n 's/^caption  *//p' out.txt | paste -sd '|')" 'Тест газар|Test Office'
+is "sqlite3 sees them in the agencies row" "$(sqlite3 $SD/registry.db "SELECT caption || '|' || placement || '|' || no_stamp FROM agencies WHERE name = '$A'")" \
+    "$(printf 'Тест газар\nTest Office|last|0')"
+expect 0 "token add --no-stamp replaces them" "$TAMGA" registry token add --data $SD --agency "$A" \
+    --key a.key --cert a.crt --chain a-chain.pem --pass-file key.pass --no-stamp
+expect 0 "agency show: no stamp" "$TAMGA" registry agency show --data $SD "$A"
+has "no stamp is shown" out.txt '^stamp +none'
+hasnt "and no caption" out.txt '^caption'
+expect 0 "token add --placement first alone resets the rest" "$TAMGA" registry token add --data $SD --agency "$A" \
+    --key a.key --cert a.crt --chain a-chain.pem --pass-file key.pass --placement first
+is "back to the defaults" "$(sqlite3 $SD/registry.db "SELECT caption || '|' || placement || '|' || no_stamp FROM agencies WHERE name = '$A'")" '|first|0'
+expect 1 "agency show of an unknown agency: exit 1" "$TAMGA" registry agency show --data $SD 'no such agency'
+expect 3 "five --caption lines: usage error" "$TAMGA" registry token add --data $SD --agency "$A" --key a.key --cert a.crt \
+    --caption 1 --caption 2 --caption 3 --caption 4 --caption 5
+expect 3 "a 201-byte --caption: usage error" "$TAMGA" registry token add --data $SD --agency "$A" --key a.key --cert a.crt \
+    --caption "$(head -c 201 /dev/zero | tr '\0' x)"
+expect 3 "--placement middle: usage error" "$TAMGA" registry token add --data $SD --agency "$A" --key a.key --cert a.crt \
+    --placement middle
+expect 3 "--no-stamp with --caption: usage error" "$TAMGA" registry token add --data $SD --agency "$A" --key a.key \
+    --cert a.crt --no-stamp --caption x
+expect 3 "a caption line with a control character is refused" "$TAMGA" registry token add --pass-file key.pass \
+    --data $SD --agency "$A" --key a.key --cert a.crt --caption "$(printf 'a\tb')"
+has "it says why" err.txt 'caption line 1 is not UTF-8 text without control characters'
+
 # The database, read by sqlite3 itself.
 is "journal mode is WAL" "$(db 'PRAGMA journal_mode')" wal
-is "schema version 1" "$(db 'PRAGMA user_version')" 1
+is "schema version 2" "$(db 'PRAGMA user_version')" 2
 is "paths are stored absolute" "$(db "SELECT key_path || ' ' || cert_path || ' ' || chain_path FROM agencies WHERE name = '$A'")" \
     "$PWD/a.key $PWD/a.crt $PWD/a-chain.pem"
 is "a PKCS#12 agency has no certificate path" "$(db "SELECT key_path || '|' || cert_path FROM agencies WHERE name = '$B'")" "$PWD/b.p12|"
@@ -183,6 +224,6 @@ for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done
 is "eight concurrent token adds all succeed" "$fails" 0
 [ "$fails" = 0 ] || cat par*.err | sed 's/^/# /' | head -10
 is "eight tokens, three agencies" "$(sqlite3 par/registry.db 'SELECT count(*) FROM tokens') $(sqlite3 par/registry.db 'SELECT count(*) FROM agencies')" "8 3"
-is "one schema migration" "$(sqlite3 par/registry.db 'SELECT count(*) FROM schema_history')" 1
+is "each schema migration applied once" "$(sqlite3 par/registry.db 'SELECT group_concat(version) FROM schema_history')" 1,2
 expect 0 "the concurrently written audit chain is intact" "$TAMGA" registry audit --data par
 has "with eight entries" out.txt '^8 entries, chain intact$'

@@ -186,9 +186,10 @@ static void test_open_create_reopen(void **state)
 	db_text(db, "PRAGMA journal_mode", text, sizeof(text));
 	assert_string_equal(text, "wal");
 	db_text(db, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "1");
-	db_text(db, "SELECT group_concat(version) FROM schema_history", text, sizeof(text));
-	assert_string_equal(text, "1");
+	assert_string_equal(text, "2");
+	db_text(db, "SELECT group_concat(version) FROM (SELECT version FROM schema_history ORDER BY version)", text,
+	        sizeof(text));
+	assert_string_equal(text, "1,2");
 	db_text(db, "SELECT length(value) FROM settings WHERE key = 'subject_hmac_key'", text, sizeof(text));
 	assert_string_equal(text, "32");
 	/* A newer schema than this tamga knows is refused, not misread. */
@@ -196,6 +197,227 @@ static void test_open_create_reopen(void **state)
 	sqlite3_close(db);
 	assert_int_equal(tamga_registry_open(&reg, f->data, 1), TAMGA_EUNSUPPORTED);
 	assert_null(reg);
+}
+
+/* ------------------------------------------------------------ schema v1 -> v2 */
+
+/* Version 1 of the registry's schema as tamga 0.1 wrote it, frozen here
+ * (not taken from the library) so that a change to the migrations cannot
+ * change what an old database looks like. */
+static const char schema_v1_frozen[] =
+	"CREATE TABLE schema_history (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;"
+	"CREATE TABLE agencies (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, key_path TEXT NOT NULL,"
+	"  cert_path TEXT NOT NULL DEFAULT '', chain_path TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE tokens (id INTEGER PRIMARY KEY, agency_id INTEGER NOT NULL REFERENCES agencies (id),"
+	"  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64), created INTEGER NOT NULL, revoked_at INTEGER) STRICT;"
+	"CREATE TABLE documents (code TEXT PRIMARY KEY, agency_id INTEGER NOT NULL REFERENCES agencies (id),"
+	"  doc_type TEXT NOT NULL, title TEXT NOT NULL, subject_hash TEXT NOT NULL, issued_at INTEGER NOT NULL,"
+	"  format TEXT NOT NULL, sha256 TEXT NOT NULL CHECK (length(sha256) = 64), original_sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL CHECK (size >= 0), signer_subject TEXT NOT NULL, signer_sha256 TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'revoked', 'superseded')),"
+	"  status_time INTEGER, status_reason TEXT NOT NULL DEFAULT '',"
+	"  replaced_by TEXT REFERENCES documents (code)) STRICT;"
+	"CREATE INDEX documents_issued ON documents (issued_at);"
+	"CREATE INDEX documents_agency ON documents (agency_id);"
+	"CREATE INDEX documents_sha256 ON documents (sha256);"
+	"CREATE TABLE audit (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	"  event TEXT NOT NULL CHECK (event IN ('issue', 'revoke', 'supersede', 'token-add', 'token-revoke')),"
+	"  code TEXT NOT NULL DEFAULT '', agency TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',"
+	"  prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"INSERT INTO settings VALUES ('subject_hmac_key', randomblob(32));"
+	"INSERT INTO schema_history VALUES (1, 1700000000);"
+	"INSERT INTO agencies (name, key_path, cert_path, chain_path, created) "
+	"  VALUES ('Old agency', '/keys/old.key', '/keys/old.crt', '/keys/old-chain.pem', 1700000000);"
+	"PRAGMA journal_mode = WAL;"
+	"PRAGMA user_version = 1;";
+
+static void test_migrate_v1(void **state)
+{
+	struct fixture *f = *state;
+	char dir[400], path[450], sql[256], hash[65], text[128], token[TAMGA_TOKEN_BUFSIZE];
+	const char *old_token = "tmg_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	tamga_registry *reg = NULL;
+	tamga_agency a;
+	sqlite3 *db = NULL;
+	uint64_t n = 0;
+
+	/* A version-1 registry with one agency and its token, made with
+	 * SQLite alone. */
+	snprintf(dir, sizeof(dir), "%s/v1", f->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/registry.db", dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	db_exec(db, schema_v1_frozen);
+	sha256_hex(old_token, strlen(old_token), hash);
+	snprintf(sql, sizeof(sql), "INSERT INTO tokens (agency_id, sha256, created) VALUES (1, '%s', 1700000000)", hash);
+	db_exec(db, sql);
+	sqlite3_close(db);
+
+	/* Opened in place (no create) by this tamga: migrated to version 2. */
+	assert_int_equal(tamga_registry_open(&reg, dir, 0), 0);
+	assert_int_equal(tamga_registry_token_check(reg, old_token, &a), 0);
+	assert_string_equal(a.name, "Old agency");
+	assert_string_equal(a.key_path, "/keys/old.key");
+	assert_string_equal(a.chain_path, "/keys/old-chain.pem");
+	assert_int_equal(a.caption_count, 0);
+	assert_string_equal(a.caption[0], "");
+	assert_int_equal(a.placement, TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT);
+	assert_int_equal(a.no_stamp, 0);
+	assert_int_equal(a.stamp_update, 0);
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	db_text(db, "PRAGMA user_version", text, sizeof(text));
+	assert_string_equal(text, "2");
+	db_text(db, "SELECT group_concat(version) FROM (SELECT version FROM schema_history ORDER BY version)", text,
+	        sizeof(text));
+	assert_string_equal(text, "1,2");
+	db_text(db, "SELECT applied_at >= 1700000001 FROM schema_history WHERE version = 2", text, sizeof(text));
+	assert_string_equal(text, "1");
+	db_text(db, "SELECT caption || '|' || placement || '|' || no_stamp FROM agencies", text, sizeof(text));
+	assert_string_equal(text, "|first|0");
+	sqlite3_close(db);
+
+	/* The migrated agency takes stamp settings like a new one. */
+	a.caption_count = 1;
+	snprintf(a.caption[0], sizeof(a.caption[0]), "%s", "Хуучин газар");
+	a.placement = TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT;
+	a.stamp_update = 1;
+	assert_int_equal(tamga_registry_token_add(reg, &a, token), 0);
+	assert_int_equal(tamga_registry_token_check(reg, old_token, &a), 0);
+	assert_string_equal(a.caption[0], "Хуучин газар");
+	assert_int_equal(a.placement, TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT);
+	assert_int_equal(tamga_registry_audit_verify(reg, &n), 0);
+	assert_int_equal(n, 1);
+	tamga_registry_close(reg);
+
+	/* Reopening migrates nothing more. */
+	assert_int_equal(tamga_registry_open(&reg, dir, 0), 0);
+	tamga_registry_close(reg);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	db_text(db, "SELECT count(*) FROM schema_history", text, sizeof(text));
+	assert_string_equal(text, "2");
+	sqlite3_close(db);
+}
+
+/* ------------------------------------------------------------ stamp settings */
+
+static void test_agency_stamp(void **state)
+{
+	struct fixture *f = *state;
+	char token[TAMGA_TOKEN_BUFSIZE], token2[TAMGA_TOKEN_BUFSIZE], text[600];
+	tamga_agency a, got;
+	sqlite3 *db;
+
+	/* A new agency takes the settings given, with or without stamp_update. */
+	agency_init(&a, "Тест газар", "/keys/t.key");
+	a.caption_count = 2;
+	snprintf(a.caption[0], sizeof(a.caption[0]), "%s", "Тест газар");
+	snprintf(a.caption[1], sizeof(a.caption[1]), "%s", "Test Office");
+	a.placement = TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT;
+	assert_int_equal(tamga_registry_token_add(f->reg, &a, token), 0);
+	assert_int_equal(tamga_registry_token_check(f->reg, token, &got), 0);
+	assert_int_equal(got.caption_count, 2);
+	assert_string_equal(got.caption[0], "Тест газар");
+	assert_string_equal(got.caption[1], "Test Office");
+	assert_string_equal(got.caption[2], "");
+	assert_int_equal(got.placement, TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT);
+	assert_int_equal(got.no_stamp, 0);
+	db = db_open(f);
+	db_text(db, "SELECT caption || '|' || placement || '|' || no_stamp FROM agencies WHERE name = 'Тест газар'", text,
+	        sizeof(text));
+	assert_string_equal(text, "Тест газар\nTest Office|last|0");
+
+	/* Another token without stamp_update keeps them, whatever it carries. */
+	agency_init(&a, "Тест газар", "/keys/t2.key");
+	a.no_stamp = 1;
+	assert_int_equal(tamga_registry_token_add(f->reg, &a, token2), 0);
+	assert_int_equal(tamga_registry_token_check(f->reg, token2, &got), 0);
+	assert_string_equal(got.key_path, "/keys/t2.key");
+	assert_int_equal(got.caption_count, 2);
+	assert_int_equal(got.placement, TAMGA_PLACE_LAST_PAGE_BOTTOM_RIGHT);
+	assert_int_equal(got.no_stamp, 0);
+
+	/* With stamp_update, all three are replaced; both tokens see it. */
+	a.stamp_update = 1;
+	assert_int_equal(tamga_registry_token_add(f->reg, &a, token2), 0);
+	assert_int_equal(tamga_registry_token_check(f->reg, token, &got), 0);
+	assert_int_equal(got.caption_count, 0);
+	assert_int_equal(got.placement, TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT);
+	assert_int_equal(got.no_stamp, 1);
+	assert_int_equal(got.stamp_update, 0);
+	db_text(db, "SELECT detail FROM audit ORDER BY seq DESC LIMIT 1", text, sizeof(text));
+	assert_non_null(strstr(text, "; stamp settings set"));
+
+	/* A full line of 200 bytes of Cyrillic (2 bytes each) and four lines. */
+	agency_init(&a, "Тест газар", "/keys/t.key");
+	a.stamp_update = 1;
+	a.caption_count = 4;
+	for (int i = 0; i < 100; i++)
+		memcpy(a.caption[0] + 2 * i, "Ж", 2);
+	a.caption[0][200] = '\0';
+	snprintf(a.caption[1], sizeof(a.caption[1]), "%s", "Өө Үү");
+	snprintf(a.caption[2], sizeof(a.caption[2]), "%s", "€ 𝄞");
+	snprintf(a.caption[3], sizeof(a.caption[3]), "%s", "4");
+	assert_int_equal(tamga_registry_token_add(f->reg, &a, token2), 0);
+	assert_int_equal(tamga_registry_token_check(f->reg, token, &got), 0);
+	assert_int_equal(got.caption_count, 4);
+	assert_memory_equal(got.caption, a.caption, sizeof(a.caption));
+
+	/* What is refused, and leaves the stored settings alone. */
+	{
+		static const char *const bad_lines[] = {
+			"",                 /* empty */
+			"a\nb",             /* a line feed would split the line */
+			"tab\there",        /* control characters */
+			"\x7f",
+			"\xc2\x85",         /* C1 (NEL) */
+			"\xff",             /* not UTF-8 */
+			"\xc0\xaf",         /* overlong '/' */
+			"\xe0\x80\xaf",     /* overlong, 3 bytes */
+			"\xed\xa0\x80",     /* a surrogate */
+			"\xf4\x90\x80\x80", /* above U+10FFFF */
+			"\xd0",             /* truncated */
+		};
+		tamga_agency b;
+
+		for (size_t i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
+			agency_init(&b, "Тест газар", "/keys/t.key");
+			b.stamp_update = 1;
+			b.caption_count = 1;
+			snprintf(b.caption[0], sizeof(b.caption[0]), "%s", bad_lines[i]);
+			if (tamga_registry_token_add(f->reg, &b, token2) != TAMGA_EINVAL)
+				fail_msg("caption line %zu was accepted", i);
+			assert_string_equal(token2, "");
+		}
+		agency_init(&b, "Тест газар", "/keys/t.key");
+		b.stamp_update = 1;
+		b.caption_count = 5;
+		assert_int_equal(tamga_registry_token_add(f->reg, &b, token2), TAMGA_EINVAL);
+		b.caption_count = 1;
+		memset(b.caption[0], 'x', sizeof(b.caption[0]));   /* 201 bytes, no NUL */
+		assert_int_equal(tamga_registry_token_add(f->reg, &b, token2), TAMGA_EINVAL);
+		b.caption_count = 0;
+		b.placement = TAMGA_PLACE_RECT;
+		assert_int_equal(tamga_registry_token_add(f->reg, &b, token2), TAMGA_EINVAL);
+		b.placement = TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT;
+		b.no_stamp = 2;
+		assert_int_equal(tamga_registry_token_add(f->reg, &b, token2), TAMGA_EINVAL);
+	}
+	assert_int_equal(tamga_registry_token_check(f->reg, token, &got), 0);
+	assert_int_equal(got.caption_count, 4);
+	assert_memory_equal(got.caption, a.caption, sizeof(a.caption));
+
+	/* The fixture's agencies kept the defaults throughout. */
+	assert_int_equal(tamga_registry_token_check(f->reg, f->token_a, &got), 0);
+	assert_int_equal(got.caption_count, 0);
+	assert_int_equal(got.placement, TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT);
+	assert_int_equal(got.no_stamp, 0);
+	sqlite3_close(db);
 }
 
 /* ------------------------------------------------------------ tokens */
@@ -692,6 +914,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_subject_hash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agency_stamp, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
