@@ -17,11 +17,13 @@
 #define DEFAULT_MAX_BODY (32u * 1024u * 1024u)
 
 static const char usage[] =
-	"usage: tamgad --role sign|verify [options]\n"
+	"usage: tamgad --role sign|verify|ocsp|tsa [options]\n"
 	"       tamgad --config FILE [options]\n"
 	"\n"
 	"  --config FILE        settings as 'key = value' lines (keys: the flags' names, '-' as '_')\n"
-	"  --role sign|verify   sign: internal signing API; verify: public verification pages and API\n"
+	"  --role ROLE          sign: internal signing API; verify: public verification pages and API;\n"
+	"                       ocsp: OCSP responder and CRLs of a CA directory;\n"
+	"                       tsa: RFC 3161 time-stamps (POST /tsa)\n"
 	"  --listen HOST:PORT   address to listen on (default " DEFAULT_LISTEN "; port 0 picks one)\n"
 	"  --data DIR           registry and signed copies\n"
 	"  --trust PEM          trust anchors for verification (repeatable)\n"
@@ -35,11 +37,25 @@ static const char usage[] =
 	"  --max-connections N  concurrent connections (default 256)\n"
 	"  --timeout SECONDS    idle connection timeout (default 30)\n"
 	"  --shutdown-grace S   on SIGTERM, wait this long for requests in flight (default 30)\n"
+	"  --ca-dir DIR         the CA directory (ocsp role)\n"
+	"  --ca-pass-file FILE  the CA keys' passphrase (ocsp role; else $TAMGA_CA_PASS)\n"
+	"  --crl-margin S       sign a new CRL when the newest has less than S seconds left (default 3600)\n"
+	"  --ocsp-next-update S OCSP answers are valid S seconds (default 3600)\n"
+	"  --tsa-key, --tsa-cert, --tsa-chain FILE, --tsa-policy OID   tsa role: its key (passphrase\n"
+	"                       from --pass-file or $TAMGA_PASS), certificate, chain and policy;\n"
+	"                       without --tsa-key, the TSA of --ca-dir (passphrase: the CA's);\n"
+	"                       serials in DATA/tsa.serial (--data, else --ca-dir)\n"
 	"  --help, --version\n";
 
 const char *role_name(enum role r)
 {
-	return r == ROLE_SIGN ? "sign" : r == ROLE_VERIFY ? "verify" : "none";
+	switch (r) {
+	case ROLE_SIGN: return "sign";
+	case ROLE_VERIFY: return "verify";
+	case ROLE_OCSP: return "ocsp";
+	case ROLE_TSA: return "tsa";
+	default: return "none";
+	}
 }
 
 static void defaults(struct config *cfg)
@@ -52,6 +68,8 @@ static void defaults(struct config *cfg)
 	cfg->max_connections = 256;
 	cfg->max_header = 32 * 1024;
 	cfg->shutdown_grace = 30;
+	cfg->crl_margin = 3600;
+	cfg->ocsp_next_update = 3600;
 }
 
 /* "123", "32M", "64k": bytes; -1 when not a size. */
@@ -131,6 +149,10 @@ static int set(struct config *cfg, const char *key, const char *value, const cha
 			cfg->role = ROLE_SIGN;
 		else if (!strcmp(value, "verify"))
 			cfg->role = ROLE_VERIFY;
+		else if (!strcmp(value, "ocsp"))
+			cfg->role = ROLE_OCSP;
+		else if (!strcmp(value, "tsa"))
+			cfg->role = ROLE_TSA;
 		else
 			goto bad;
 	} else if (!strcmp(key, "listen")) {
@@ -164,6 +186,24 @@ static int set(struct config *cfg, const char *key, const char *value, const cha
 			cfg->verify_url[--len] = '\0';
 	} else if (!strcmp(key, "pass_file")) {
 		if (copy(cfg->pass_file, sizeof(cfg->pass_file), value) < 0 || !*value)
+			goto bad;
+	} else if (!strcmp(key, "ca_dir") || !strcmp(key, "ca_pass_file") || !strcmp(key, "tsa_key") ||
+	           !strcmp(key, "tsa_cert") || !strcmp(key, "tsa_chain")) {
+		char *dst = !strcmp(key, "ca_dir") ? cfg->ca_dir : !strcmp(key, "ca_pass_file") ? cfg->ca_pass_file :
+		            !strcmp(key, "tsa_key") ? cfg->tsa_key : !strcmp(key, "tsa_cert") ? cfg->tsa_cert :
+		            cfg->tsa_chain;
+
+		if (copy(dst, CONFIG_PATH_MAX, value) < 0 || !*value)
+			goto bad;
+	} else if (!strcmp(key, "tsa_policy")) {
+		if (copy(cfg->tsa_policy, sizeof(cfg->tsa_policy), value) < 0 || !*value ||
+		    strspn(value, "0123456789.") != strlen(value))
+			goto bad;
+	} else if (!strcmp(key, "crl_margin")) {
+		if (parse_uint(value, 0, 366u * 86400, &cfg->crl_margin) < 0)
+			goto bad;
+	} else if (!strcmp(key, "ocsp_next_update")) {
+		if (parse_uint(value, 60, 7u * 86400, &cfg->ocsp_next_update) < 0)
 			goto bad;
 	} else if (!strcmp(key, "threads")) {
 		if (parse_uint(value, 1, 256, &cfg->threads) < 0)
@@ -327,10 +367,14 @@ enum config_result config_from_args(struct config *cfg, int argc, char **argv)
 			return CONFIG_ERROR;
 	}
 	if (cfg->role == ROLE_NONE) {
-		fprintf(stderr, "tamgad: no role: give --role sign|verify (or role = ... in the configuration)\n");
+		fprintf(stderr, "tamgad: no role: give --role sign|verify|ocsp|tsa (or role = ... in the configuration)\n");
 		return CONFIG_ERROR;
 	}
-	if (cfg->data[0] == '\0') {
+	if (cfg->role == ROLE_OCSP && cfg->ca_dir[0] == '\0') {
+		fprintf(stderr, "tamgad: the ocsp role needs the CA directory: give --ca-dir DIR (or ca_dir = ...)\n");
+		return CONFIG_ERROR;
+	}
+	if ((cfg->role == ROLE_SIGN || cfg->role == ROLE_VERIFY) && cfg->data[0] == '\0') {
 		fprintf(stderr, "tamgad: no data directory: give --data DIR (or data = ... in the configuration)\n");
 		return CONFIG_ERROR;
 	}

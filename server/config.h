@@ -8,6 +8,9 @@
  *     pass_file = FILE              threads = N       max_body = BYTES[K|M|G]
  *     timeout = SECONDS             max_connections = N         max_header = BYTES[K|M]
  *     shutdown_grace = SECONDS
+ *     ca_dir = DIR                  ca_pass_file = FILE          (ocsp role)
+ *     crl_margin = SECONDS          ocsp_next_update = SECONDS   (ocsp role)
+ *     tsa_key, tsa_cert, tsa_chain = FILE, tsa_policy = OID       (tsa role)
  */
 #ifndef TAMGAD_CONFIG_H
 #define TAMGAD_CONFIG_H
@@ -15,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum role { ROLE_NONE = 0, ROLE_SIGN, ROLE_VERIFY };
+enum role { ROLE_NONE = 0, ROLE_SIGN, ROLE_VERIFY, ROLE_OCSP, ROLE_TSA };
 
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_LIST_MAX 16
@@ -37,6 +40,14 @@ struct config {
 	unsigned max_connections;
 	size_t max_header;              /* per-connection memory: request line + headers */
 	unsigned shutdown_grace;        /* seconds to let in-flight requests finish */
+	char ca_dir[CONFIG_PATH_MAX];   /* ocsp role: the CA directory */
+	char ca_pass_file[CONFIG_PATH_MAX];
+	unsigned crl_margin;            /* re-sign a CRL this long before its nextUpdate */
+	unsigned ocsp_next_update;      /* seconds from thisUpdate to nextUpdate */
+	char tsa_key[CONFIG_PATH_MAX];  /* tsa role (else the TSA of ca_dir) */
+	char tsa_cert[CONFIG_PATH_MAX];
+	char tsa_chain[CONFIG_PATH_MAX];
+	char tsa_policy[128];
 };
 
 enum config_result { CONFIG_OK = 0, CONFIG_EXIT_OK = 1, CONFIG_ERROR = 2 };

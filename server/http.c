@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,7 +116,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct ctx *cx, s
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
-	size_t len = 0;
+	size_t len = 0, i;
 	char *body;
 
 	if (resp->body.failed || resp->status == 0) {
@@ -135,8 +136,12 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct ctx *cx, s
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	for (size_t i = 0; i < resp->nheaders; i++)
+	/* no-store unless the role says otherwise (OCSP GET answers, RFC 5019 §6.2) */
+	for (i = 0; i < resp->nheaders && strcasecmp(resp->headers[i].name, "Cache-Control") != 0; i++)
+		;
+	if (i == resp->nheaders)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	for (i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
 	cx->answered = 1;
 	cx->status = resp->status;

@@ -3,6 +3,8 @@
  *
  *     tamgad --role sign   --data DIR --verify-url URL [--pass-file F]
  *     tamgad --role verify --data DIR --trust ROOT.pem [--crl F] [--offline]
+ *     tamgad --role ocsp   --ca-dir DIR [--ca-pass-file F]
+ *     tamgad --role tsa    (not available yet)
  *
  * Start-up is all or nothing: a bad setting, a busy port, an unreadable
  * registry or a key that does not load ends the process with status 1 and
@@ -18,6 +20,18 @@
 #include "server.h"
 
 static struct server server;
+
+/* The roles; uses_registry: the role serves the document registry in --data. */
+static const struct {
+	enum role role;
+	const struct role_ops *ops;
+	int uses_registry;
+} roles[] = {
+	{ ROLE_SIGN, &sign_role, 1 },
+	{ ROLE_VERIFY, &verify_role, 1 },
+	{ ROLE_OCSP, &ocsp_role, 0 },
+	{ ROLE_TSA, &tsa_role, 0 },
+};
 
 /* Routes every role has, then the role's own. */
 static void dispatch(void *ctx, const struct request *req, struct response *resp)
@@ -56,14 +70,23 @@ int main(int argc, char **argv)
 	struct http_server *http = NULL;
 	tamga_registry *reg;
 	sigset_t set;
-	int sig = 0;
+	int sig = 0, uses_registry = 0;
+	size_t i;
 
 	switch (config_from_args(&server.cfg, argc, argv)) {
 	case CONFIG_OK: break;
 	case CONFIG_EXIT_OK: return 0;
 	default: return 1;
 	}
-	server.role = server.cfg.role == ROLE_SIGN ? &sign_role : &verify_role;
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == server.cfg.role) {
+			server.role = roles[i].ops;
+			uses_registry = roles[i].uses_registry;
+		}
+	if (server.role == NULL) {
+		fprintf(stderr, "tamgad: role %s is not built in\n", role_name(server.cfg.role));
+		return 1;
+	}
 
 	/* Signals: every thread (MHD's are made below) inherits the mask; main
 	 * waits for them with sigwait, so no handler runs inside a request. */
@@ -73,15 +96,17 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (regpool_init(&server.pool, server.cfg.data) < 0)
-		return 1;
-	if ((reg = regpool_get(&server.pool)) == NULL) {
-		fprintf(stderr, "tamgad: cannot open the registry in %s: %s\n", server.cfg.data,
-		        tamga_error_last()->message);
-		regpool_fini(&server.pool);
-		return 1;
+	if (uses_registry) {
+		if (regpool_init(&server.pool, server.cfg.data) < 0)
+			return 1;
+		if ((reg = regpool_get(&server.pool)) == NULL) {
+			fprintf(stderr, "tamgad: cannot open the registry in %s: %s\n", server.cfg.data,
+			        tamga_error_last()->message);
+			regpool_fini(&server.pool);
+			return 1;
+		}
+		regpool_put(&server.pool, reg);
 	}
-	regpool_put(&server.pool, reg);
 	metrics_init(server.role->name);
 	if (server.role->start(&server) < 0) {
 		regpool_fini(&server.pool);
@@ -103,8 +128,8 @@ int main(int argc, char **argv)
 		regpool_fini(&server.pool);
 		return 1;
 	}
-	fprintf(stderr, "tamgad %s: role %s, data %s, %u threads\n", tamga_version(), server.role->name,
-	        server.cfg.data, server.cfg.threads);
+	fprintf(stderr, "tamgad %s: role %s, %s %s, %u threads\n", tamga_version(), server.role->name,
+	        uses_registry ? "data" : "CA", uses_registry ? server.cfg.data : server.cfg.ca_dir, server.cfg.threads);
 	fflush(stderr);
 
 	while (sigwait(&set, &sig) != 0)

@@ -41,8 +41,16 @@ struct server {
 	void *state;
 };
 
+/* A key passphrase: the first line of file (the setting --flag), else $env
+ * when file is ""; with required, neither is an error.  -1 after printing
+ * why (server/pass.c). */
+int read_pass(const char *file, const char *flag, const char *env, int required, char *buf, size_t size,
+              size_t *len);
+
 extern const struct role_ops sign_role;
 extern const struct role_ops verify_role;
+extern const struct role_ops ocsp_role;
+extern const struct role_ops tsa_role;
 
 int regpool_init(struct regpool *pool, const char *dir);
 /* A handle for this thread (NULL: see tamga_error_last()); give it back with put. */

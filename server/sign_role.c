@@ -71,46 +71,6 @@ struct outcome {
 
 /* ------------------------------------------------------------ start-up */
 
-static int read_pass(const char *file, char *buf, size_t *len)
-{
-	const char *env;
-	FILE *f;
-	int c;
-
-	*len = 0;
-	if (file[0] == '\0') {
-		if ((env = getenv("TAMGA_PASS")) == NULL)
-			return 0;
-		if (strlen(env) >= PASS_MAX) {
-			fprintf(stderr, "tamgad: $TAMGA_PASS is longer than %d bytes\n", PASS_MAX - 1);
-			return -1;
-		}
-		*len = strlen(env);
-		memcpy(buf, env, *len);
-		return 0;
-	}
-	if ((f = fopen(file, "r")) == NULL) {
-		fprintf(stderr, "tamgad: cannot read the pass file %s: %s\n", file, strerror(errno));
-		return -1;
-	}
-	while ((c = getc(f)) != EOF && c != '\n') {
-		if (*len + 1 >= PASS_MAX) {
-			fclose(f);
-			fprintf(stderr, "tamgad: %s: the passphrase line is too long\n", file);
-			return -1;
-		}
-		buf[(*len)++] = (char)c;
-	}
-	fclose(f);
-	if (*len > 0 && buf[*len - 1] == '\r')
-		(*len)--;
-	if (*len == 0) {
-		fprintf(stderr, "tamgad: the passphrase in %s is empty\n", file);
-		return -1;
-	}
-	return 0;
-}
-
 static int load_agency(void *ctx, const tamga_agency *a)
 {
 	struct sign_state *st = ctx;
@@ -185,7 +145,7 @@ static int sign_start(struct server *srv)
 		fprintf(stderr, "tamgad: warning: no verify_url; QR codes will point at %s\n", DEFAULT_VERIFY_URL);
 	}
 	snprintf(st->qr_url, sizeof(st->qr_url), "%s/v/{code}", srv->cfg.verify_url);
-	if (read_pass(srv->cfg.pass_file, pass, &pass_len) < 0)
+	if (read_pass(srv->cfg.pass_file, "pass-file", "TAMGA_PASS", 0, pass, sizeof(pass), &pass_len) < 0)
 		goto fail;
 	st->pass = pass;
 	st->pass_len = pass_len;

@@ -13,5 +13,7 @@
 #include "code.h"
 #include "verify.h"
 #include "registry.h"
+#include "ocsp.h"
+#include "tsa.h"
 
 #endif /* TAMGA_TAMGA_H */
