@@ -11,6 +11,7 @@
 
 #define KEY_PASS_ENV "TAMGA_PASS"
 #define MAX_CAPTION 4
+#define MAX_CRLS 16
 
 static void sign_help(FILE *out)
 {
@@ -18,8 +19,8 @@ static void sign_help(FILE *out)
 	        "Usage: tamga sign (--key KEY --cert CERT [--chain CHAIN] | --p12 FILE) [OPTIONS] -o OUT IN\n"
 	        "\n"
 	        "Stamp IN with a QR verification code and a caption (Mongolian and English),\n"
-	        "sign it with the agency's key and write OUT.  PDF: PAdES baseline B-B or B-T\n"
-	        "as an incremental update; IN stays an exact prefix of OUT, so earlier\n"
+	        "sign it with the agency's key and write OUT.  PDF: PAdES baseline B-B, B-T,\n"
+	        "B-LT or B-LTA as incremental updates; IN stays an exact prefix of OUT, so earlier\n"
 	        "signatures stay valid.\n"
 	        "\n"
 	        "Signing key:\n"
@@ -31,9 +32,16 @@ static void sign_help(FILE *out)
 	        "                         else $" KEY_PASS_ENV "\n"
 	        "\n"
 	        "Signature:\n"
-	        "  --level B-B|B-T        B-T adds an RFC 3161 time-stamp (default: B-T when\n"
-	        "                         --tsa is given, else B-B)\n"
+	        "  --level B-B|B-T|B-LT|B-LTA\n"
+	        "                         B-T adds an RFC 3161 time-stamp (default: B-T when\n"
+	        "                         --tsa is given, else B-B); B-LT then adds the\n"
+	        "                         certificates and CRLs of the signer's and the TSA's\n"
+	        "                         paths in the document security store (/DSS); B-LTA\n"
+	        "                         then a document time-stamp from the same TSA\n"
 	        "  --tsa URL              time-stamp authority (http:// or https://)\n"
+	        "  --crl FILE             B-LT/B-LTA: a CRL to embed (repeatable); without\n"
+	        "                         one, CRLs are fetched from the certificates' CRL\n"
+	        "                         distribution points (http:// only)\n"
 	        "  --hash ALG             sha256 (default), sha384 or sha512\n"
 	        "  --pss                  RSA keys: RSASSA-PSS instead of PKCS#1 v1.5\n"
 	        "  --certify P            a certification signature with DocMDP permissions\n"
@@ -89,6 +97,7 @@ int cmd_sign(int argc, char **argv)
 		{ "pass-file", required_argument, NULL, 'p' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "tsa", required_argument, NULL, 't' },
+		{ "crl", required_argument, NULL, 'V' },
 		{ "hash", required_argument, NULL, 'H' },
 		{ "pss", no_argument, NULL, 'S' },
 		{ "certify", required_argument, NULL, 'y' },
@@ -114,7 +123,7 @@ int cmd_sign(int argc, char **argv)
 	tamga_signer_options so = TAMGA_SIGNER_OPTIONS_INIT;
 	tamga_sign_result res;
 	tamga_signer *signer = NULL;
-	const char *pass_file = NULL, *out = NULL, *level = NULL, *captions[MAX_CAPTION];
+	const char *pass_file = NULL, *out = NULL, *level = NULL, *captions[MAX_CAPTION], *crls[MAX_CRLS];
 	char *pass = NULL;
 	size_t pass_len = 0;
 	int c, rc = 0, quiet = 0, have_rect = 0, have_page = 0, preset = 0;
@@ -130,6 +139,11 @@ int cmd_sign(int argc, char **argv)
 		case 'p': pass_file = optarg; break;
 		case 'l': level = optarg; break;
 		case 't': o.tsa_url = optarg; break;
+		case 'V':
+			if (o.crl_file_count == MAX_CRLS)
+				return cli_usage_error(cmd, "at most %d --crl files", MAX_CRLS);
+			crls[o.crl_file_count++] = optarg;
+			break;
 		case 'H': o.digest = optarg; break;
 		case 'S': o.rsa_pss = 1; break;
 		case 'y':
@@ -169,6 +183,7 @@ int cmd_sign(int argc, char **argv)
 		}
 	}
 	o.caption = captions;
+	o.crl_files = crls;
 	if (optind != argc - 1)
 		return cli_usage_error(cmd, "give exactly one input document");
 	if (out == NULL)
@@ -195,10 +210,12 @@ int cmd_sign(int argc, char **argv)
 	} else if (o.tsa_url != NULL) {
 		o.level = TAMGA_LEVEL_B_T;
 	}
-	if (o.level == TAMGA_LEVEL_B_T && o.tsa_url == NULL)
-		return cli_usage_error(cmd, "level B-T needs --tsa URL");
+	if (o.level != TAMGA_LEVEL_B_B && o.tsa_url == NULL)
+		return cli_usage_error(cmd, "level %s needs --tsa URL", level ? level : "B-T");
 	if (o.level == TAMGA_LEVEL_B_B && o.tsa_url != NULL)
-		return cli_usage_error(cmd, "--tsa is for level B-T");
+		return cli_usage_error(cmd, "--tsa is for levels B-T, B-LT and B-LTA");
+	if (o.crl_file_count > 0 && o.level < TAMGA_LEVEL_B_LT)
+		return cli_usage_error(cmd, "--crl is for levels B-LT and B-LTA");
 
 	if ((rc = cli_pass_read(cmd, pass_file, KEY_PASS_ENV, &pass, &pass_len)) != 0)
 		return rc;

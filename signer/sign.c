@@ -40,8 +40,13 @@ int tamga_level_parse(tamga_level *out, const char *name)
 		*out = TAMGA_LEVEL_B_B;
 	else if (name != NULL && strcasecmp(name, "B-T") == 0)
 		*out = TAMGA_LEVEL_B_T;
+	else if (name != NULL && strcasecmp(name, "B-LT") == 0)
+		*out = TAMGA_LEVEL_B_LT;
+	else if (name != NULL && strcasecmp(name, "B-LTA") == 0)
+		*out = TAMGA_LEVEL_B_LTA;
 	else
-		return tamga__error_set(TAMGA_EINVAL, "unknown signature level '%s' (B-B or B-T)", name ? name : "");
+		return tamga__error_set(TAMGA_EINVAL, "unknown signature level '%s' (B-B, B-T, B-LT or B-LTA)",
+		                        name ? name : "");
 	return 0;
 }
 
@@ -168,10 +173,12 @@ static int run(struct pipeline *p, const void *in, size_t in_len, const tamga_si
 	if (in_len > MAX_DOCUMENT)
 		return tamga__error_set(TAMGA_ELIMIT, "the document (%zu bytes) is larger than %zu bytes", in_len,
 		                        MAX_DOCUMENT);
-	if (o->level == TAMGA_LEVEL_B_T && (o->tsa_url == NULL || *o->tsa_url == '\0'))
-		return tamga__error_set(TAMGA_EINVAL, "level B-T needs a time-stamp authority URL");
-	if (o->level != TAMGA_LEVEL_B_T && o->tsa_url != NULL)
-		return tamga__error_set(TAMGA_EINVAL, "a time-stamp authority is used only at level B-T");
+	if (o->level > TAMGA_LEVEL_B_LTA)
+		return tamga__error_set(TAMGA_EINVAL, "unknown signature level %d", (int)o->level);
+	if (o->level != TAMGA_LEVEL_B_B && (o->tsa_url == NULL || *o->tsa_url == '\0'))
+		return tamga__error_set(TAMGA_EINVAL, "levels B-T, B-LT and B-LTA need a time-stamp authority URL");
+	if (o->level == TAMGA_LEVEL_B_B && o->tsa_url != NULL)
+		return tamga__error_set(TAMGA_EINVAL, "a time-stamp authority is not used at level B-B");
 	if (o->certify < 0 || o->certify > 3)
 		return tamga__error_set(TAMGA_EINVAL, "certification permissions must be 1, 2 or 3");
 	if ((fmt = tamga__format_find(in, in_len)) == NULL)
@@ -193,7 +200,7 @@ static int run(struct pipeline *p, const void *in, size_t in_len, const tamga_si
 	p->cades.signer = o->signer;
 	p->cades.digest = o->digest ? o->digest : "sha256";
 	p->cades.rsa_pss = o->rsa_pss;
-	p->cades.tsa_url = o->level == TAMGA_LEVEL_B_T ? o->tsa_url : NULL;
+	p->cades.tsa_url = o->level != TAMGA_LEVEL_B_B ? o->tsa_url : NULL;
 	if (EVP_get_digestbyname(p->cades.digest) == NULL || (strcmp(p->cades.digest, "sha256") != 0 &&
 	                                                      strcmp(p->cades.digest, "sha384") != 0 &&
 	                                                      strcmp(p->cades.digest, "sha512") != 0))

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include <tamga/common.h>
+#include <tamga/signer.h>
 
 /* ------------------------------------------------------------------ limits */
 
@@ -287,6 +288,26 @@ void tamga__pdf_update_sink(pdf_update *up, struct pdf_sink *out);
  * the start of the whole file.
  */
 int tamga__pdf_update_write(pdf_update *up, tamga_buf *out, size_t base, struct pdf_marks *marks);
+
+/* ------------------------------------------------------------------ LTV */
+
+/*
+ * PAdES B-LT / B-LTA (formats/pdf/ltv.c): append to file (the whole signed
+ * document) an update adding the catalog's /DSS for the signature whose
+ * CMS is cms (its certificates, its time-stamp tokens' certificates, the
+ * signer's chain; CRLs from crl_files, else fetched from the certificates'
+ * distribution points; /VRI keyed by the SHA-1 of cms), then, when
+ * tsa_url is set, an update with a document time-stamp from that TSA.
+ * On error file may hold some of the updates: the caller discards it.
+ */
+struct tamga__pdf_ltv {
+	const tamga_signer *signer;      /* chain certificates to add; may be NULL */
+	const char *const *crl_files;    /* CRLs (PEM or DER) to embed; none: fetch */
+	size_t crl_file_count;
+	const char *tsa_url;             /* B-LTA: document time-stamp; NULL: B-LT */
+	const char *field_name;          /* the time-stamp field's /T; NULL: a default */
+};
+int tamga__pdf_ltv(tamga_buf *file, const unsigned char *cms, size_t cms_len, const struct tamga__pdf_ltv *o);
 
 /* ------------------------------------------------------------------ verifier */
 

@@ -583,6 +583,25 @@ static int pdf_sign(struct tamga__sign_job *job)
 	}
 	job->out_prefix = job->in;
 	job->out_prefix_len = job->in_len;
+	if (job->opts->level >= TAMGA_LEVEL_B_LT) {
+		/* B-LT / B-LTA: more updates over the whole signed file. */
+		struct tamga__pdf_ltv lo = { job->opts->signer, job->opts->crl_files, job->opts->crl_file_count,
+		                             job->opts->level == TAMGA_LEVEL_B_LTA ? job->opts->tsa_url : NULL, NULL };
+		tamga_buf whole = TAMGA_BUF_INIT;
+		char field[TAMGA_SIGN_TEXT_MAX + 32];
+
+		snprintf(field, sizeof(field), "Tamga %s DocTimeStamp", job->code);
+		lo.field_name = field;
+		if ((error = tamga__buf_append(&whole, job->in, job->in_len)) < 0 ||
+		    (error = tamga__buf_append(&whole, tail->ptr, tail->size)) < 0 ||
+		    (error = tamga__pdf_ltv(&whole, cms.ptr, cms.size, &lo)) < 0) {
+			tamga_buf_dispose(&whole);
+			goto done;
+		}
+		tamga_buf_dispose(tail);
+		*tail = whole;
+		job->out_prefix_len = 0;
+	}
 done:
 	tamga_buf_dispose(&cms);
 	tamga__pdf_update_free(ctx->up);

@@ -4,7 +4,7 @@
  * tamga_sign_file() stamps a document with a QR verification code and a
  * caption, signs it with the agency's key and writes the result.  The
  * format is recognised from the bytes (PDF today).  PDF: PAdES baseline
- * B-B or B-T (ETSI EN 319 142-1), an incremental update, so the input is an
+ * B-B, B-T, B-LT or B-LTA (ETSI EN 319 142-1), incremental updates, so the input is an
  * exact byte prefix of the output and earlier signatures stay valid.
  */
 #ifndef TAMGA_SIGN_H
@@ -19,10 +19,12 @@ extern "C" {
 
 typedef enum {
 	TAMGA_LEVEL_B_B = 0,    /**< signature only */
-	TAMGA_LEVEL_B_T = 1     /**< + an RFC 3161 signature time-stamp (needs tsa_url) */
+	TAMGA_LEVEL_B_T = 1,    /**< + an RFC 3161 signature time-stamp (needs tsa_url) */
+	TAMGA_LEVEL_B_LT = 2,   /**< B-T + validation data (certificates, CRLs) in the /DSS */
+	TAMGA_LEVEL_B_LTA = 3   /**< B-LT + a document time-stamp from the same TSA */
 } tamga_level;
 
-/** "B-B", "B-T" (case-insensitive). */
+/** "B-B", "B-T", "B-LT", "B-LTA" (case-insensitive). */
 TAMGA_EXTERN(int) tamga_level_parse(tamga_level *out, const char *name);
 
 typedef enum {
@@ -58,11 +60,15 @@ typedef struct {
 	const char *location;           /**< optional /Location */
 	tamga_time now;                 /**< signing time (/M, caption date); 0 = now */
 	int overwrite;                  /**< tamga_sign_file: replace an existing output file */
+	const char *const *crl_files;   /**< B-LT/B-LTA: CRL files (PEM or DER) to embed in the
+	                                     /DSS; none: fetched from the certificates' CRL
+	                                     distribution points (http:// only) */
+	size_t crl_file_count;
 } tamga_sign_options;
 
 #define TAMGA_SIGN_OPTIONS_INIT { TAMGA_SIGN_OPTIONS_VERSION, NULL, NULL, 0, TAMGA_LEVEL_B_B, NULL, NULL, NULL, \
                                   NULL, 0, 0, TAMGA_PLACE_FIRST_PAGE_BOTTOM_RIGHT, 0, { 0, 0, 0, 0 }, 0, NULL, \
-                                  NULL, NULL, 0, 0 }
+                                  NULL, NULL, 0, 0, NULL, 0 }
 
 /** Size of the buffers in tamga_sign_result. */
 #define TAMGA_SIGN_TEXT_MAX 512
