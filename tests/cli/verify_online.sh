@@ -10,30 +10,7 @@
 . "$TAMGA_ROOT/tests/lib.sh"
 
 echo 'CA passphrase for tests' > ca.pass
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-mkdir -p srv/crl
-SERVER= TSA=
-start_server() {
-    python3 "$TAMGA_ROOT/tests/tools/pki_server.py" "$PORT" "$PWD/srv" > server.log 2>&1 &
-    SERVER=$!
-    for _ in $(seq 50); do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    not_ok "the publication point started"
-}
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null; SERVER=; }
-stop_tsa() { [ -n "$TSA" ] && kill "$TSA" 2>/dev/null && wait "$TSA" 2>/dev/null; TSA=; }
-trap 'stop_server; stop_tsa' EXIT
-
-# json_is DESC EXPR WANT : a Python expression over out.txt's report `j`.
-json_is() {
-    local got
-    got=$(python3 -c 'import json,sys; j=json.load(open("out.txt")); print(eval(sys.argv[1]))' "$2" 2>&1)
-    if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$got', want '$3')"; fi
-}
+. "$TAMGA_ROOT/tests/lib_pki.sh"
 
 # ------------------------------------------------------------ PKI, TSA, documents
 expect 0 "pki init with the publication point as base URL" \
