@@ -15,7 +15,7 @@ start_server() {
         python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && return 0
         sleep 0.1
     done
-    not_ok "the publication point started"
+    not_ok "the publication point started"; sed 's/^/# /' server.log
 }
 stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null; SERVER=; }
 stop_tsa() { [ -n "$TSA" ] && kill "$TSA" 2>/dev/null && wait "$TSA" 2>/dev/null; TSA=; }

@@ -10,25 +10,8 @@
 . "$TAMGA_ROOT/tests/lib.sh"
 
 echo 'CA passphrase for tests' > ca.pass
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
+. "$TAMGA_ROOT/tests/lib_pki.sh"   # PORT, BASE, srv/crl/, start_server, stop_server
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-
-# ------------------------------------------------------------ the server
-mkdir -p srv/crl
-SERVER=
-start_server() {
-    python3 "$TAMGA_ROOT/tests/tools/pki_server.py" "$PORT" "$PWD/srv" > server.log 2>&1 &
-    SERVER=$!
-    for _ in $(seq 50); do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    not_ok "the test server started"; cat server.log | sed 's/^/# /'
-}
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null; SERVER=; }
-trap stop_server EXIT
 
 # ------------------------------------------------------------ the PKI
 expect 0 "pki init with the test server as base URL" "$TAMGA" pki init --dir ca --ca-pass-file ca.pass --base-url "$BASE"
