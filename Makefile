@@ -35,7 +35,8 @@ say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 # pkg-config modules: the library's, and the unit tests'.
-LIB_PKGS  := libcrypto sqlite3 zlib libqrencode harfbuzz harfbuzz-subset libcurl jansson
+LIB_PKGS  := libcrypto sqlite3 zlib libqrencode harfbuzz harfbuzz-subset libcurl jansson \
+             libzip libxml-2.0 xmlsec1-openssl libpng
 TEST_PKGS := cmocka
 # tamgad's own (server/ only, DESIGN.md §3).
 SERVER_PKGS := libmicrohttpd
@@ -68,7 +69,8 @@ BASE_CFLAGS := $(WARN) $(HARDEN) -D_GNU_SOURCE -DTAMGA_VERSION='"$(VERSION)"' $(
 
 # ---------------------------------------------------------------- sources
 # Library directories (DESIGN.md §3); each holds its own sources.
-LIB_DIRS   := common pki formats formats/pdf formats/cms formats/qr signer verifier registry
+LIB_DIRS   := common pki formats formats/pdf formats/cms formats/qr formats/zip formats/xmldsig \
+              formats/ooxml formats/odf signer verifier registry
 LIB_SRC    := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRC    := $(wildcard cli/*.c)
 SERVER_SRC := $(wildcard server/*.c)

@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "formats/cms/cms_verify.h"
 #include "formats/evidence.h"
 
 static char *vformat(const char *fmt, va_list ap)
@@ -60,6 +61,10 @@ static void free_sig(struct tamga__sig_evidence *s)
 	}
 	free(s->mods);
 	free_strings(s->warnings, s->warning_count);
+	if (s->integrity != NULL) {
+		tamga__cms_result_free(s->integrity);
+		free(s->integrity);
+	}
 }
 
 static void free_blobs(struct tamga__blob *b, size_t n)

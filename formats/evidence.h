@@ -22,8 +22,12 @@ typedef enum {
 	TAMGA__SIG_CMS_DETACHED = 0, /* CMS SignedData, detached: messageDigest = H(covered)
 	                                (ETSI.CAdES.detached, adbe.pkcs7.detached) */
 	TAMGA__SIG_CMS_SHA1 = 1,     /* adbe.pkcs7.sha1: encapsulated content = SHA-1(covered) */
-	TAMGA__SIG_DOC_TIMESTAMP = 2 /* ETSI.RFC3161: a time-stamp token, messageImprint = H(covered) */
+	TAMGA__SIG_DOC_TIMESTAMP = 2, /* ETSI.RFC3161: a time-stamp token, messageImprint = H(covered) */
+	TAMGA__SIG_XMLDSIG = 3       /* XML-DSig (+ XAdES) in a package (OOXML, ODF): the handler ran
+	                                the integrity check, whose result is in sig->integrity */
 } tamga__sig_kind;
+
+struct tamga__cms_result;
 
 /* A contiguous run of covered bytes, within the document. */
 struct tamga__range {
@@ -65,10 +69,16 @@ struct tamga__sig_evidence {
 	size_t mod_count;
 	char **warnings;                /* per signature, e.g. "signature dictionary referenced twice" */
 	size_t warning_count;
+	/*
+	 * TAMGA__SIG_XMLDSIG: the integrity result (formats/xmldsig fills it in
+	 * the words CMS uses: status, signer, certificates, time-stamps),
+	 * owned; NULL with any other kind.  value/ranges are unused then.
+	 */
+	struct tamga__cms_result *integrity;
 };
 
 struct tamga__evidence {
-	const char *format;             /* "pdf" */
+	const char *format;             /* "pdf", "ooxml", "odf" */
 	struct tamga__sig_evidence *sigs; /* in document order (oldest first) */
 	size_t sig_count;
 	/* Validation material the document carries (PDF: DSS), DER each. */

@@ -66,5 +66,7 @@ struct tamga_format {
 const struct tamga_format *tamga__format_find(const unsigned char *data, size_t len);
 
 extern const struct tamga_format tamga__format_pdf;
+extern const struct tamga_format tamga__format_odf;
+extern const struct tamga_format tamga__format_ooxml;
 
 #endif

@@ -8,6 +8,8 @@
 
 static const struct tamga_format *const formats[] = {
 	&tamga__format_pdf,
+	&tamga__format_odf,   /* before OOXML: both are ZIP packages; ODF's mimetype entry decides */
+	&tamga__format_ooxml,
 };
 
 const struct tamga_format *tamga__format_find(const unsigned char *data, size_t len)

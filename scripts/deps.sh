@@ -19,6 +19,11 @@ libqrencode-dev
 libharfbuzz-dev
 libcurl4-openssl-dev
 libjansson-dev
+libzip-dev
+libxml2-dev
+libxmlsec1-dev
+libxmlsec1-openssl
+libpng-dev
 libmicrohttpd-dev
 fonts-dejavu-core
 openssl

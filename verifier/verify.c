@@ -404,6 +404,8 @@ static const char *level_of(const struct tamga__sig_evidence *se, const struct t
 
 	if (se->kind == TAMGA__SIG_DOC_TIMESTAMP)
 		return "PDF-DOCUMENT-TIMESTAMP";
+	if (se->kind == TAMGA__SIG_XMLDSIG) /* XAdES B-LT/B-LTA: not written or read yet */
+		return !c->has_signing_certificate ? "XMLDSig" : poe ? "XAdES-B-T" : "XAdES-B-B";
 	if (se->subfilter == NULL || strcmp(se->subfilter, "ETSI.CAdES.detached") != 0)
 		return "PDF-CMS";
 	if (!c->has_signing_certificate)
@@ -424,7 +426,8 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
                      const struct material *doc, const unsigned char *data, size_t len)
 {
 	const struct tamga__sig_evidence *se = &ev->sigs[index];
-	struct tamga__cms_result c;
+	struct tamga__cms_result own;
+	const struct tamga__cms_result *c = &own;
 	struct material m;
 	struct rep_sig *s;
 	tamga_validation *val = NULL;
@@ -434,7 +437,7 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 	size_t i;
 	int e, disallowed = 0;
 
-	memset(&c, 0, sizeof(c));
+	memset(&own, 0, sizeof(own));
 	memset(&m, 0, sizeof(m));
 	if ((e = tamga__report_add_sig(r, &s)) < 0)
 		return e;
@@ -467,44 +470,52 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 		return tamga__strlist_add(&s->errors, "%s", se->format_error);
 	}
 
-	/* 2. integrity */
-	e = tamga__cms_verify(&c, se->value, se->value_len, se->kind, data, len, se->ranges, se->range_count,
-	                      doc->certs);
-	if (e < 0)
-		goto done;
-	for (i = 0; i < c.warning_count; i++)
-		if ((e = tamga__strlist_add(&s->warnings, "%s", c.warnings[i])) < 0)
+	/* 2. integrity: CMS here; XML-DSig already checked by the handler */
+	if (se->kind == TAMGA__SIG_XMLDSIG) {
+		if (se->integrity == NULL) { /* a handler bug: never pass it */
+			set_result(s, TAMGA_VERDICT_TOTAL_FAILED, TAMGA_SUB_FORMAT_FAILURE);
+			return tamga__strlist_add(&s->errors, "the signature's integrity was not checked");
+		}
+		c = se->integrity;
+	} else {
+		e = tamga__cms_verify(&own, se->value, se->value_len, se->kind, data, len, se->ranges,
+		                      se->range_count, doc->certs);
+		if (e < 0)
 			goto done;
-	if (c.signer != NULL) {
+	}
+	for (i = 0; i < c->warning_count; i++)
+		if ((e = tamga__strlist_add(&s->warnings, "%s", c->warnings[i])) < 0)
+			goto done;
+	if (c->signer != NULL) {
 		s->has_signer = 1;
-		if ((e = rep_cert_set(&s->signer, c.signer)) < 0)
+		if ((e = rep_cert_set(&s->signer, c->signer)) < 0)
 			goto done;
 	}
-	s->integrity = c.status == TAMGA__CMS_OK;
-	cms_sub(c.status, &ind, &sub);
-	if (c.status != TAMGA__CMS_OK) {
+	s->integrity = c->status == TAMGA__CMS_OK;
+	cms_sub(c->status, &ind, &sub);
+	if (c->status != TAMGA__CMS_OK) {
 		set_result(s, ind, sub);
-		e = tamga__strlist_add(&s->errors, "%s", c.message ? c.message : tamga__cms_status_name(c.status));
+		e = tamga__strlist_add(&s->errors, "%s", c->message ? c->message : tamga__cms_status_name(c->status));
 		goto done;
 	}
-	if (c.signer == NULL) { /* integrity without a signer cannot happen; never pass it */
+	if (c->signer == NULL) { /* integrity without a signer cannot happen; never pass it */
 		set_result(s, TAMGA_VERDICT_INDETERMINATE, TAMGA_SUB_NO_SIGNING_CERTIFICATE_FOUND);
 		e = tamga__strlist_add(&s->errors, "no signer certificate");
 		goto done;
 	}
-	if ((e = material_for_sig(&m, doc, &c)) < 0)
+	if ((e = material_for_sig(&m, doc, c)) < 0)
 		goto done;
 	at = r->validation_time;
-	if ((e = judge_timestamps(v, s, &c, &m, at, se->kind == TAMGA__SIG_DOC_TIMESTAMP, &poe)) < 0)
+	if ((e = judge_timestamps(v, s, c, &m, at, se->kind == TAMGA__SIG_DOC_TIMESTAMP, &poe)) < 0)
 		goto done;
-	if (se->kind == TAMGA__SIG_DOC_TIMESTAMP && c.timestamp_count > 0) {
-		s->signing_time = c.timestamps[0].gen_time;
+	if (se->kind == TAMGA__SIG_DOC_TIMESTAMP && c->timestamp_count > 0) {
+		s->signing_time = c->timestamps[0].gen_time;
 		s->signing_time_trusted = s->ts[0].indication == TAMGA_VERDICT_TOTAL_PASSED;
 	} else if (poe) {
 		s->signing_time = poe;
 		s->signing_time_trusted = 1;
 	}
-	s->level = level_of(se, &c, ev, index, poe);
+	s->level = level_of(se, c, ev, index, poe);
 
 	/* 3. what changed after signing */
 	if (disallowed) {
@@ -516,7 +527,7 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 	}
 
 	/* 4. algorithms */
-	if (c.digest != NULL && strcmp(c.digest, "sha1") == 0 && !(poe && poe < SHA1_SUNSET)) {
+	if (c->digest != NULL && strcmp(c->digest, "sha1") == 0 && !(poe && poe < SHA1_SUNSET)) {
 		set_result(s, TAMGA_VERDICT_INDETERMINATE, TAMGA_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE);
 		e = tamga__strlist_add(&s->errors, "SHA-1 digest: accepted only with a time-stamp proving the signature "
 		                                   "existed before 2019-01-01");
@@ -535,9 +546,9 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 			                       t && t->message ? t->message : "no time-stamp");
 		}
 		if (e == 0)
-			e = validate(v, &val, c.signer, TAMGA_PURPOSE_TIMESTAMPING, at, 0, &m);
+			e = validate(v, &val, c->signer, TAMGA_PURPOSE_TIMESTAMPING, at, 0, &m);
 	} else {
-		e = validate(v, &val, c.signer, TAMGA_PURPOSE_DOCUMENT_SIGNING, poe ? poe : at, poe != 0, &m);
+		e = validate(v, &val, c->signer, TAMGA_PURPOSE_DOCUMENT_SIGNING, poe ? poe : at, poe != 0, &m);
 	}
 	if (e < 0)
 		goto done;
@@ -561,7 +572,7 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 done:
 	tamga_validation_free(val);
 	material_free(&m);
-	tamga__cms_result_free(&c);
+	tamga__cms_result_free(&own);
 	return e;
 }
 

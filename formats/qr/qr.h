@@ -69,4 +69,14 @@ int tamga__qr_module(const struct tamga__qr *qr, int x, int y);
  */
 int tamga__qr_pdf_ops(tamga_buf *out, const struct tamga__qr *qr, double x, double y, double size);
 
+/*
+ * Append a PNG (libpng; 1-bit grayscale, no interlace) of qr with its
+ * quiet zone: (width + 8) * module_px pixels across, module_px (1..32)
+ * pixels per module, and a pHYs chunk saying dpi (72..2400) so office
+ * suites lay it out at (width + 8) * module_px / dpi inches.  For print,
+ * module_px 8 at 300 dpi gives 0.68 mm modules.  Errors: TAMGA_EINVAL,
+ * TAMGA_ENOMEM, TAMGA_ERROR (libpng failed).
+ */
+int tamga__qr_png(tamga_buf *out, const struct tamga__qr *qr, int module_px, int dpi);
+
 #endif

@@ -54,6 +54,7 @@ static const char *kind_name(tamga__sig_kind k)
 	case TAMGA__SIG_CMS_DETACHED: return "cms-detached";
 	case TAMGA__SIG_CMS_SHA1: return "cms-sha1";
 	case TAMGA__SIG_DOC_TIMESTAMP: return "doc-timestamp";
+	case TAMGA__SIG_XMLDSIG: return "xmldsig";
 	}
 	return "?";
 }
