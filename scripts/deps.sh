@@ -51,6 +51,7 @@ libnss3-tools
 libreoffice-writer-nogui
 libreoffice-calc-nogui
 libreoffice-draw-nogui
+libreoffice-impress-nogui
 python3-uno
 xmlsec1
 chromium
