@@ -36,7 +36,7 @@ endif
 
 # pkg-config modules: the library's, and the unit tests'.
 LIB_PKGS  := libcrypto sqlite3 zlib libqrencode harfbuzz harfbuzz-subset libcurl jansson \
-             libzip libxml-2.0 xmlsec1-openssl libpng
+             libxml-2.0 xmlsec1-openssl libpng
 TEST_PKGS := cmocka
 # tamgad's own (server/ only, DESIGN.md §3).
 SERVER_PKGS := libmicrohttpd

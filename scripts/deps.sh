@@ -19,7 +19,6 @@ libqrencode-dev
 libharfbuzz-dev
 libcurl4-openssl-dev
 libjansson-dev
-libzip-dev
 libxml2-dev
 libxmlsec1-dev
 libxmlsec1-openssl
