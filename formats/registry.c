@@ -19,6 +19,6 @@ const struct tamga_format *tamga__format_find(const unsigned char *data, size_t 
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (formats[i]->probe(data, len))
 			return formats[i];
-	tamga__error_set(TAMGA_EUNSUPPORTED, "unknown document format: tamga signs PDF documents");
+	tamga__error_set(TAMGA_EUNSUPPORTED, "unknown document format: tamga reads PDF, OOXML (DOCX, XLSX, PPTX) and ODF (ODT, ODS) documents");
 	return NULL;
 }

@@ -185,9 +185,9 @@ static const struct {
 	                  "upper or lower case does not matter." },
 	[M_LOOK_UP] = { "Хайх", "Look up" },
 	[M_BY_FILE] = { "Файлаар шалгах", "Check a file" },
-	[M_FILE_INTRO] = { "Цахим баримтаа (PDF) оруулж, гарын үсэг нь хүчинтэй эсэхийг шалгана уу.",
-	                   "Upload an electronic document (PDF) to check its signatures." },
-	[M_FILE_LABEL] = { "Файл сонгох (PDF)", "Choose a file (PDF)" },
+	[M_FILE_INTRO] = { "Цахим баримтаа (PDF, Word, Excel, ODF) оруулж, гарын үсэг нь хүчинтэй эсэхийг шалгана уу.",
+	                   "Upload an electronic document (PDF, Word, Excel, ODF) to check its signatures." },
+	[M_FILE_LABEL] = { "Файл сонгох", "Choose a file" },
 	[M_CHECK] = { "Шалгах", "Check" },
 
 	[M_DOC_TITLE] = { "Баримт бичгийн төлөв", "Document status" },
@@ -219,7 +219,7 @@ static const struct {
 	[M_COMPARE] = { "Өөрт байгаа хувийг тулгах", "Compare my copy" },
 	[M_COMPARE_TEXT] = { "Танд цахим хувь байгаа бол энд оруулж, бүртгэлтэй эх хувьтай яг ижил эсэхийг шалгаарай.",
 	                     "If you have an electronic copy, upload it to check that it is exactly the registered original." },
-	[M_COMPARE_LABEL] = { "Өөрийн хувь (PDF)", "My copy (PDF)" },
+	[M_COMPARE_LABEL] = { "Өөрийн хувь", "My copy" },
 	[M_TYPE_REFERENCE] = { "Лавлагаа", "Reference" },
 	[M_TYPE_CERTIFICATE] = { "Гэрчилгээ", "Certificate" },
 	[M_TYPE_LETTER] = { "Албан бичиг", "Official letter" },
@@ -777,7 +777,7 @@ static void upload_form(struct sbuf *out, page_lang lang, const char *base, cons
 	}
 	sb_printf(out, "?lang=%s\">\n", lang_code(lang));
 	sb_printf(out, "<label for=\"document\">%s</label>\n", tr(lang, label));
-	sb_puts(out, "<input type=\"file\" id=\"document\" name=\"document\" accept=\"application/pdf\" required>\n");
+	sb_puts(out, "<input type=\"file\" id=\"document\" name=\"document\" accept=\".pdf,.docx,.xlsx,.pptx,.odt,.ods,application/pdf\" required>\n");
 	sb_printf(out, "<button type=\"submit\">%s</button>\n</form>\n", tr(lang, button));
 }
 

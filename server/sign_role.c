@@ -456,8 +456,12 @@ reply:
 			sb_base64(&resp->body, oc->signed_doc.ptr, oc->signed_doc.size);
 			sb_puts(&resp->body, "\"}\n");
 		} else {
-			resp->content_type = "application/pdf";
-			resp_header(resp, "Content-Disposition", "attachment; filename=\"%s.pdf\"", compact);
+			tamga_document_type t;
+
+			if (tamga_document_type_of(&t, oc->signed_doc.ptr, oc->signed_doc.size) < 0)
+				t.media_type = "application/octet-stream", t.extension = "bin";
+			resp->content_type = t.media_type;
+			resp_header(resp, "Content-Disposition", "attachment; filename=\"%s.%s\"", compact, t.extension);
 			sb_add(&resp->body, oc->signed_doc.ptr, oc->signed_doc.size);
 		}
 	}

@@ -366,11 +366,14 @@ static void copy_of(struct server *srv, tamga_registry *reg, const char *typed, 
 		fprintf(stderr, "tamgad: registry copy failed: %s\n", tamga_error_last()->message);
 		page_err(srv, req, resp, 500, "the registered copy cannot be read");
 	} else {
+		tamga_document_type t;
+
 		tamga_code_compact(compact, doc->code);
+		if (tamga_document_type_of(&t, copy.ptr, copy.size) < 0)
+			t.media_type = "application/octet-stream", t.extension = "bin";
 		resp->status = 200;
-		resp->content_type = strcmp(doc->format, "pdf") == 0 ? "application/pdf" : "application/octet-stream";
-		resp_header(resp, "Content-Disposition", "attachment; filename=%s.%s", compact,
-		            doc->format[0] ? doc->format : "bin");
+		resp->content_type = t.media_type;
+		resp_header(resp, "Content-Disposition", "attachment; filename=%s.%s", compact, t.extension);
 		sb_add(&resp->body, copy.ptr, copy.size);
 	}
 	tamga_buf_dispose(&copy);

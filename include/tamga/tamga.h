@@ -10,6 +10,7 @@
 #include "trust.h"
 #include "signer.h"
 #include "sign.h"
+#include "format.h"
 #include "code.h"
 #include "verify.h"
 #include "registry.h"
