@@ -47,6 +47,7 @@ int cli_dispatch(const char *group, const struct cli_command *table, int argc, c
 
 int cmd_pki(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
+int cmd_extend(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_pki_validate(int argc, char **argv);

@@ -35,13 +35,20 @@ static void sign_help(FILE *out)
 	        "  --level B-B|B-T|B-LT|B-LTA\n"
 	        "                         B-T adds an RFC 3161 time-stamp (default: B-T when\n"
 	        "                         --tsa is given, else B-B); B-LT then adds the\n"
-	        "                         certificates and CRLs of the signer's and the TSA's\n"
-	        "                         paths in the document security store (/DSS); B-LTA\n"
-	        "                         then a document time-stamp from the same TSA\n"
+	        "                         certificates, OCSP responses and CRLs of the signer's\n"
+	        "                         and the TSA's paths in the document security store\n"
+	        "                         (/DSS); B-LTA then a document time-stamp from the\n"
+	        "                         same TSA\n"
 	        "  --tsa URL              time-stamp authority (http:// or https://)\n"
 	        "  --crl FILE             B-LT/B-LTA: a CRL to embed (repeatable); without\n"
 	        "                         one, CRLs are fetched from the certificates' CRL\n"
 	        "                         distribution points (http:// only)\n"
+	        "  --revocation auto|crl|ocsp|both\n"
+	        "                         B-LT/B-LTA: revocation data for each certificate of\n"
+	        "                         the paths: auto (default) an OCSP response where the\n"
+	        "                         certificate names a responder that answers, else\n"
+	        "                         CRLs; ocsp: OCSP where named (a failing responder is\n"
+	        "                         an error), CRLs elsewhere; both; crl: CRLs only\n"
 	        "  --hash ALG             sha256 (default), sha384 or sha512\n"
 	        "  --pss                  RSA keys: RSASSA-PSS instead of PKCS#1 v1.5\n"
 	        "  --certify P            a certification signature with DocMDP permissions\n"
@@ -98,6 +105,7 @@ int cmd_sign(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "tsa", required_argument, NULL, 't' },
 		{ "crl", required_argument, NULL, 'V' },
+		{ "revocation", required_argument, NULL, 'O' },
 		{ "hash", required_argument, NULL, 'H' },
 		{ "pss", no_argument, NULL, 'S' },
 		{ "certify", required_argument, NULL, 'y' },
@@ -126,7 +134,7 @@ int cmd_sign(int argc, char **argv)
 	const char *pass_file = NULL, *out = NULL, *level = NULL, *captions[MAX_CAPTION], *crls[MAX_CRLS];
 	char *pass = NULL;
 	size_t pass_len = 0;
-	int c, rc = 0, quiet = 0, have_rect = 0, have_page = 0, preset = 0;
+	int c, rc = 0, quiet = 0, have_rect = 0, have_page = 0, preset = 0, have_revocation = 0;
 	long n;
 
 	optind = 0;
@@ -143,6 +151,11 @@ int cmd_sign(int argc, char **argv)
 			if (o.crl_file_count == MAX_CRLS)
 				return cli_usage_error(cmd, "at most %d --crl files", MAX_CRLS);
 			crls[o.crl_file_count++] = optarg;
+			break;
+		case 'O':
+			if (tamga_revdata_parse(&o.revocation, optarg) < 0)
+				return cli_usage_error(cmd, "%s", tamga_error_last()->message);
+			have_revocation = 1;
 			break;
 		case 'H': o.digest = optarg; break;
 		case 'S': o.rsa_pss = 1; break;
@@ -216,6 +229,8 @@ int cmd_sign(int argc, char **argv)
 		return cli_usage_error(cmd, "--tsa is for levels B-T, B-LT and B-LTA");
 	if (o.crl_file_count > 0 && o.level < TAMGA_LEVEL_B_LT)
 		return cli_usage_error(cmd, "--crl is for levels B-LT and B-LTA");
+	if (have_revocation && o.level < TAMGA_LEVEL_B_LT)
+		return cli_usage_error(cmd, "--revocation is for levels B-LT and B-LTA");
 
 	if ((rc = cli_pass_read(cmd, pass_file, KEY_PASS_ENV, &pass, &pass_len)) != 0)
 		return rc;

@@ -16,6 +16,7 @@ static int cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "sign", cmd_sign, "stamp a document with its QR code and sign it (PAdES)" },
+	{ "extend", cmd_extend, "raise signatures in a PDF to B-LT/B-LTA; re-time-stamp archives" },
 	{ "check", cmd_check, "ask a tamga verification server for documents' registry status" },
 	{ "verify", cmd_verify, "verify signed documents: integrity, trust, revocation, changes" },
 	{ "registry", cmd_registry, "document registry: agencies' tokens, documents, revocation, audit log" },

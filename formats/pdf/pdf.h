@@ -293,12 +293,14 @@ int tamga__pdf_update_write(pdf_update *up, tamga_buf *out, size_t base, struct 
 
 /*
  * PAdES B-LT / B-LTA (formats/pdf/ltv.c): append to file (the whole signed
- * document) an update adding the catalog's /DSS for the signature whose
- * CMS is cms (its certificates, its time-stamp tokens' certificates, the
- * signer's chain; CRLs from crl_files, else fetched from the certificates'
- * distribution points; /VRI keyed by the SHA-1 of cms), then, when
- * tsa_url is set, an update with a document time-stamp from that TSA.
- * On error file may hold some of the updates: the caller discards it.
+ * document) an update adding to the catalog's /DSS the validation data of
+ * the signature whose CMS is cms (its certificates, its time-stamp tokens'
+ * certificates, the signer's chain; OCSP responses and CRLs per
+ * revocation, CRLs from crl_files else fetched; /VRI keyed by the SHA-1 of
+ * cms), then, when tsa_url is set, an update with a document time-stamp
+ * from that TSA.  A signer already revoked at the signature's time-stamp is
+ * refused (TAMGA_ESTATE).  On error file may hold some of the updates: the
+ * caller discards it.  formats/pdf/ltv.h has the general form (extending).
  */
 struct tamga__pdf_ltv {
 	const tamga_signer *signer;      /* chain certificates to add; may be NULL */
@@ -306,6 +308,9 @@ struct tamga__pdf_ltv {
 	size_t crl_file_count;
 	const char *tsa_url;             /* B-LTA: document time-stamp; NULL: B-LT */
 	const char *field_name;          /* the time-stamp field's /T; NULL: a default */
+	int revocation;                  /* tamga_revdata: OCSP, CRLs or both */
+	int allow_revoked;               /* embed even for a signer revoked before its time */
+	tamga_time now;                  /* fetched OCSP responses fresh at; 0 = now */
 };
 int tamga__pdf_ltv(tamga_buf *file, const unsigned char *cms, size_t cms_len, const struct tamga__pdf_ltv *o);
 

@@ -586,7 +586,8 @@ static int pdf_sign(struct tamga__sign_job *job)
 	if (job->opts->level >= TAMGA_LEVEL_B_LT) {
 		/* B-LT / B-LTA: more updates over the whole signed file. */
 		struct tamga__pdf_ltv lo = { job->opts->signer, job->opts->crl_files, job->opts->crl_file_count,
-		                             job->opts->level == TAMGA_LEVEL_B_LTA ? job->opts->tsa_url : NULL, NULL };
+		                             job->opts->level == TAMGA_LEVEL_B_LTA ? job->opts->tsa_url : NULL, NULL,
+		                             (int)job->opts->revocation, 0, 0 };
 		tamga_buf whole = TAMGA_BUF_INIT;
 		char field[TAMGA_SIGN_TEXT_MAX + 32];
 

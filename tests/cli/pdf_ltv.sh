@@ -1,5 +1,6 @@
 # tamga sign --level B-LT / B-LTA (ETSI EN 319 142-1 §5.4, §5.5): the
-# document security store carries what an offline verifier needs, and a
+# document security store carries what an offline verifier needs (CRLs,
+# and OCSP responses from openssl's responder behind pki_server.py), and a
 # document time-stamp covers the whole file.  Oracles: qpdf (--check, --json
 # for the /DSS), pdfsig for the signature (poppler 22.12 cannot validate an
 # ETSI.RFC3161 document time-stamp, so only sig1 is asked of it), openssl
@@ -150,4 +151,35 @@ check "qpdf --check is clean" qpdf --check lt2.pdf
 expect 0 "three signatures verify offline" "${V[@]}" --format json lt2.pdf
 json_is "three signatures, TOTAL-PASSED" '(len(j["signatures"]), j["verdict"])' "(3, 'TOTAL-PASSED')"
 json_is "levels" '[s["level"] for s in j["signatures"]]' "['PAdES-B-LTA', 'PDF-DOCUMENT-TIMESTAMP', 'PAdES-B-LT']"
+
+# ------------------------------------------------------------ OCSP responses in the DSS (openssl's responder)
+openssl pkey -in ca/private/ocsp.key -passin file:ca.pass -out ocsp.key 2>/dev/null
+idx() { local na; na=$(date -u -d "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
+        printf 'V\t%s\t\t%s\tunknown\t/CN=%s\n' "$na" "$(openssl x509 -in "$1" -noout -serial | cut -d= -f2)" "$1"; }
+{ idx s.crt; idx ca/tsa.crt; } > srv/index.txt
+echo "-index $PWD/srv/index.txt -CA $PWD/ca/issuing.crt -rsigner $PWD/ca/ocsp.crt -rkey $PWD/ocsp.key" > srv/ocsp.conf
+rm -f srv/requests.log
+start_server
+expect 0 "sign at B-LT with --revocation ocsp (openssl ocsp as the responder)" \
+    "$TAMGA" sign "${S[@]}" --level B-LT --revocation ocsp --tsa "$TSA_URL" -o lt-ocsp.pdf plain.pdf
+stop_server
+has "the responder was asked" srv/requests.log '^POST /ocsp$'
+hasnt "the issuing CA's CRL was not needed" srv/requests.log '^GET /crl/issuing.crl$'
+n=$(dss lt-ocsp.pdf 'len(d["/OCSPs"])')
+[ "$n" = 2 ] && ok "/DSS /OCSPs: the signer's and the TSA's responses" || not_ok "/DSS /OCSPs: the signer's and the TSA's responses ($n)"
+key=$(cms_sha1 lt-ocsp.pdf)
+[ "$(dss lt-ocsp.pdf 'sorted(d["/VRI"]["/'"$key"'"]["/OCSP"]) == sorted(d["/OCSPs"])')" = True ] &&
+    ok "/VRI /OCSP names them" || not_ok "/VRI /OCSP names them"
+for num in $(dss lt-ocsp.pdf '" ".join(v.split(" ")[0] for v in d["/OCSPs"])'); do
+    qpdf --show-object="$num" --raw-stream-data lt-ocsp.pdf > o.der 2>/dev/null
+    openssl ocsp -respin o.der -issuer ca/issuing.crt -cert s.crt -CAfile ca/root.crt -verify_other ca/issuing.crt \
+        > o.txt 2>&1 && grep -q '^s.crt: good' o.txt && break
+done
+has "openssl ocsp: the embedded response says the signer is good" o.txt '^s.crt: good'
+expect 0 "verifies offline" "${V[@]}" --format json lt-ocsp.pdf
+json_is "TOTAL-PASSED, revocation embedded" '(j["verdict"], j["signatures"][0]["revocation"])' \
+    "('TOTAL-PASSED', {'status': 'good', 'source': 'embedded'})"
+expect 3 "--revocation ocsp with the responder down is an error" \
+    "$TAMGA" sign "${S[@]}" --level B-LT --revocation ocsp --tsa "$TSA_URL" -o nocsp.pdf plain.pdf
+has "... naming the responder" err.txt 'no usable OCSP response'
 stop_tsa
