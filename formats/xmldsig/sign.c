@@ -248,7 +248,7 @@ static xmlNodePtr child(xmlNodePtr parent, const char *ns, const char *name)
 static int fill_keyinfo(xmlNodePtr sig, const tamga_signer *signer)
 {
 	xmlNodePtr ki = child(sig, TAMGA__NS_DSIG, "KeyInfo"), sv, xd;
-	size_t len = 0;
+	size_t len = 0, i;
 	const unsigned char *der = tamga_cert_der(tamga_signer_cert(signer), &len);
 	char *b64;
 
@@ -265,14 +265,23 @@ static int fill_keyinfo(xmlNodePtr sig, const tamga_signer *signer)
 		xmlUnlinkNode(c);
 		xmlFreeNode(c);
 	}
-	if ((b64 = tamga__xml_base64(der, len)) == NULL)
-		return TAMGA_ENOMEM;
-	xd = xmlNewChild(ki, ki->ns, (const xmlChar *)"X509Data", NULL);
-	if (xd == NULL || xmlNewChild(xd, ki->ns, (const xmlChar *)"X509Certificate", (const xmlChar *)b64) == NULL) {
-		free(b64);
+	if ((xd = xmlNewChild(ki, ki->ns, (const xmlChar *)"X509Data", NULL)) == NULL)
 		return tamga__error_oom();
+	/* The signer first, then its chain, so a verifier given only the
+	 * root finds the path (XAdES SigningCertificate names the signer, so
+	 * several certificates are not ambiguous). */
+	for (i = 0; der != NULL; i++) {
+		if ((b64 = tamga__xml_base64(der, len)) == NULL)
+			return TAMGA_ENOMEM;
+		if (xmlNewChild(xd, ki->ns, (const xmlChar *)"X509Certificate", (const xmlChar *)b64) == NULL) {
+			free(b64);
+			return tamga__error_oom();
+		}
+		free(b64);
+		der = i < tamga_signer_chain_length(signer)
+		              ? tamga_cert_der(tamga_signer_chain_cert(signer, i), &len)
+		              : NULL;
 	}
-	free(b64);
 	return 0;
 }
 

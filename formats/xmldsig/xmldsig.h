@@ -132,7 +132,8 @@ struct tamga__xml_sign_options {
  * references are the handler's; this fills every DigestValue (those of
  * SignedInfo, and those of a ds:Manifest a SignedInfo Reference points at,
  * first), the SignatureValue, and KeyInfo/X509Data/X509Certificate with
- * the signer certificate (the template holds an empty KeyInfo element).
+ * the signer certificate, then its chain (the template holds an empty
+ * KeyInfo element).
  * Package References use struct tamga__xml_package; a URI with
  * "?ContentType=" keeps its query in the output but not in the lookup.
  * Errors: TAMGA_EFORMAT (template), TAMGA_ENOTFOUND (a part), TAMGA_ECRYPTO,
