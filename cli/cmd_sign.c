@@ -1,6 +1,6 @@
 /*
  * cli/cmd_sign.c - tamga sign: stamp a document with its QR verification
- * code and caption, and sign it (PAdES for PDF).
+ * code and caption, and sign it (PAdES for PDF, XAdES for OOXML and ODF).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -21,7 +21,10 @@ static void sign_help(FILE *out)
 	        "Stamp IN with a QR verification code and a caption (Mongolian and English),\n"
 	        "sign it with the agency's key and write OUT.  PDF: PAdES baseline B-B, B-T,\n"
 	        "B-LT or B-LTA as incremental updates; IN stays an exact prefix of OUT, so earlier\n"
-	        "signatures stay valid.\n"
+	        "signatures stay valid.  DOCX, XLSX, PPTX (OOXML) and ODT, ODS (ODF): an XML\n"
+	        "signature with XAdES B-B or B-T, as Office and LibreOffice write them; the QR\n"
+	        "code goes on the first page, sheet or slide.  A signed ODF or OOXML file can\n"
+	        "only be signed again with --no-stamp (the stamp would change signed content).\n"
 	        "\n"
 	        "Signing key:\n"
 	        "  --key FILE             private key (PEM, PKCS#8 encrypted or plain)\n"

@@ -13,8 +13,9 @@ static void verify_help(FILE *out)
 {
 	fputs("Usage: tamga verify [--trust PEM]... [--crl FILE]... [OPTIONS] FILE...\n"
 	      "\n"
-	      "Verify every signature of each signed document (PDF): the signature\n"
-	      "container, the integrity of the signed bytes, the signer's certificate path\n"
+	      "Verify every signature of each signed document (PDF, DOCX, XLSX, PPTX, ODT,\n"
+	      "ODS): the signature container, the integrity of the signed bytes (for office\n"
+	      "files: every part of the package), the signer's certificate path\n"
 	      "to a trusted root and its revocation at the right time, and every change\n"
 	      "made to the document after it was signed.  A signature is TOTAL-PASSED only\n"
 	      "when what a reader sees is exactly what was signed.\n"
