@@ -186,6 +186,11 @@ int tamga__evidence_error(struct tamga__evidence *ev, const char *fmt, ...)
 
 int tamga__evidence_add_blob(struct tamga__evidence *ev, int which, const void *data, size_t len)
 {
+	return tamga__evidence_add_blob_at(ev, which, data, len, -1);
+}
+
+int tamga__evidence_add_blob_at(struct tamga__evidence *ev, int which, const void *data, size_t len, int revision)
+{
 	struct tamga__blob **list = which == 0 ? &ev->certs : which == 1 ? &ev->crls : &ev->ocsps;
 	size_t *count = which == 0 ? &ev->cert_count : which == 1 ? &ev->crl_count : &ev->ocsp_count;
 	struct tamga__blob *grown;
@@ -200,6 +205,7 @@ int tamga__evidence_add_blob(struct tamga__evidence *ev, int which, const void *
 	}
 	grown[*count].data = copy;
 	grown[*count].len = len;
+	grown[*count].revision = revision;
 	(*count)++;
 	*list = grown;
 	return 0;

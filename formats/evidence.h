@@ -81,8 +81,15 @@ struct tamga__evidence {
 	const char *format;             /* "pdf", "ooxml", "odf" */
 	struct tamga__sig_evidence *sigs; /* in document order (oldest first) */
 	size_t sig_count;
-	/* Validation material the document carries (PDF: DSS), DER each. */
-	struct tamga__blob { unsigned char *data; size_t len; } *certs, *crls, *ocsps;
+	/*
+	 * Validation material the document carries (PDF: DSS), DER each.
+	 * revision: index (from 0, oldest first, as sig->revision) of the
+	 * revision whose bytes hold the blob, -1 unknown; a document time-stamp
+	 * covering that revision proves the blob existed at its genTime (past
+	 * validation, verifier/verify.c).  Elsewhere (containers' OCSP views,
+	 * zero-initialised blobs) the field is unused.
+	 */
+	struct tamga__blob { unsigned char *data; size_t len; int revision; } *certs, *crls, *ocsps;
 	size_t cert_count, crl_count, ocsp_count;
 	/* Document-level problems: non-NULL error = the document itself could
 	 * not be read (it still gets a report: TOTAL-FAILED / FORMAT_FAILURE). */
@@ -107,7 +114,9 @@ int tamga__evidence_sig_format_error(struct tamga__sig_evidence *sig, const char
 int tamga__evidence_warn(struct tamga__evidence *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets ev->error (the first one wins). */
 int tamga__evidence_error(struct tamga__evidence *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* which: 0 certs, 1 crls, 2 ocsps; the data is copied. */
+/* which: 0 certs, 1 crls, 2 ocsps; the data is copied; revision -1 (unknown). */
 int tamga__evidence_add_blob(struct tamga__evidence *ev, int which, const void *data, size_t len);
+/* The same, held by revision (-1 unknown). */
+int tamga__evidence_add_blob_at(struct tamga__evidence *ev, int which, const void *data, size_t len, int revision);
 
 #endif

@@ -271,7 +271,9 @@ static json_t *jsig(const struct rep_sig *s)
 		    json_object_set_new(x, "time", jtime(t->time)) != 0 ||
 		    json_object_set_new(x, "tsa", jstr(t->tsa)) != 0 ||
 		    json_object_set_new(x, "indication", json_string(tamga_verdict_name(t->indication))) != 0 ||
-		    json_object_set_new(x, "message", jstr(t->message)) != 0 || json_array_append_new(a, x) != 0)
+		    json_object_set_new(x, "message", jstr(t->message)) != 0 ||
+		    json_object_set_new(x, "validated_at", jtime(t->validated_at)) != 0 ||
+		    json_object_set_new(x, "past_validation", json_boolean(t->past)) != 0 || json_array_append_new(a, x) != 0)
 			bad = 1;
 	}
 	bad |= json_object_set_new(o, "timestamps", a);
@@ -396,11 +398,17 @@ static int text_sig(tamga_buf *b, const struct rep_sig *s, size_t n)
 		                                               : "an earlier revision; later changes listed below");
 	if (e == 0 && strcmp(s->rev_source, "none") != 0)
 		e = tamga__buf_printf(b, "      revocation: %s (%s)\n", s->rev_status, s->rev_source);
-	for (i = 0; e == 0 && i < s->ts_len; i++)
-		e = tamga__buf_printf(b, "      %s time-stamp: %s by %s: %s%s%s\n", s->ts[i].kind ? "document" : "signature",
+	for (i = 0; e == 0 && i < s->ts_len; i++) {
+		char at[TAMGA_TIME_BUFSIZE];
+
+		e = tamga__buf_printf(b, "      %s time-stamp: %s by %s: %s%s%s%s%s%s\n", s->ts[i].kind ? "document" : "signature",
 		                      s->ts[i].time ? tamga_time_format(when, s->ts[i].time) : "?",
 		                      s->ts[i].tsa ? s->ts[i].tsa : "?", tamga_verdict_name(s->ts[i].indication),
+		                      s->ts[i].past ? " (validated in the past, at " : "",
+		                      s->ts[i].past ? tamga_time_format(at, s->ts[i].validated_at) : "",
+		                      s->ts[i].past ? ", the proof of existence a document time-stamp gives)" : "",
 		                      s->ts[i].message ? ": " : "", s->ts[i].message ? s->ts[i].message : "");
+	}
 	for (i = 0; e == 0 && i < s->mod_len; i++)
 		e = tamga__buf_printf(b, "      change %s: %s: %s\n", s->mods[i].allowed ? "allowed" : "NOT ALLOWED",
 		                      s->mods[i].kind, s->mods[i].detail ? s->mods[i].detail : "");

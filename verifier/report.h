@@ -30,6 +30,8 @@ struct rep_timestamp {
 	int kind;                       /* 0 signature time-stamp, 1 document time-stamp */
 	tamga_verdict indication;
 	char *message;                  /* why not TOTAL-PASSED, or NULL */
+	tamga_time validated_at;        /* when the TSA's path was validated; 0: not validated */
+	int past;                       /* 1: at a proof of existence from a later document time-stamp */
 };
 
 struct rep_sig {

@@ -21,7 +21,9 @@
  * existence (POE), so the signer's path is validated at that time and a
  * later expiry or revocation does not fail the signature.  Without one,
  * the path is validated at the validation time (now, or --at).  A claimed
- * signing time (/M, signingTime) is reported but never used.
+ * signing time (/M, signingTime) is reported but never used.  Time-stamps
+ * are validated in the past when a later valid document time-stamp gives
+ * them a POE (see "Past validation"): signatures are judged newest first.
  *
  * Algorithm policy (ETSI TS 119 312): MD5 never; SHA-1 as the signature's
  * digest only with a POE before 2019-01-01; keys and certificate hashes
@@ -89,16 +91,28 @@ void tamga_verifier_free(tamga_verifier *v)
 struct material {
 	STACK_OF(X509) *certs;
 	STACK_OF(X509_CRL) *crls;
-	struct tamga__blob *ocsps;    /* borrowed views */
+	int *crl_revs;                /* the document's: revision holding crls[i], -1 unknown */
+	struct tamga__blob *ocsps;    /* borrowed views (the document's: with their revision) */
 	size_t ocsp_len;
 };
+
+/* Every revision: no document time-stamp limits the material. */
+#define ALL_REVISIONS (-2)
 
 static void material_free(struct material *m)
 {
 	sk_X509_pop_free(m->certs, X509_free);
 	sk_X509_CRL_pop_free(m->crls, X509_CRL_free);
+	free(m->crl_revs);
 	free(m->ocsps);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Whether material held by revision rev existed when the document
+ * time-stamp covering revisions 0..max_rev was made. */
+static int rev_within(int rev, int max_rev)
+{
+	return max_rev == ALL_REVISIONS || (rev >= 0 && rev <= max_rev);
 }
 
 static int add_cert(STACK_OF(X509) *sk, X509 *x)
@@ -144,7 +158,8 @@ static int material_from_evidence(struct material *m, const struct tamga__eviden
 	size_t i;
 	int e;
 
-	if ((m->certs = sk_X509_new_null()) == NULL || (m->crls = sk_X509_CRL_new_null()) == NULL)
+	if ((m->certs = sk_X509_new_null()) == NULL || (m->crls = sk_X509_CRL_new_null()) == NULL ||
+	    (m->crl_revs = calloc(ev->crl_count + 1, sizeof(*m->crl_revs))) == NULL)
 		return tamga__error_oom();
 	for (i = 0; i < ev->cert_count; i++) {
 		const unsigned char *p = ev->certs[i].data;
@@ -174,12 +189,17 @@ static int material_from_evidence(struct material *m, const struct tamga__eviden
 			X509_CRL_free(c);
 			return tamga__error_oom();
 		}
+		m->crl_revs[sk_X509_CRL_num(m->crls) - 1] = ev->crls[i].revision;
 	}
 	return add_ocsps(m, ev->ocsps, ev->ocsp_count);
 }
 
-/* The document's material plus one container's. */
-static int material_for_sig(struct material *out, const struct material *doc, const struct tamga__cms_result *c)
+/* The document's material plus one container's.  With max_rev other than
+ * ALL_REVISIONS, only the document's CRLs and OCSP responses held by
+ * revisions 0..max_rev (those a document time-stamp covers); certificates
+ * only build paths and are all kept. */
+static int material_for_sig(struct material *out, const struct material *doc, const struct tamga__cms_result *c,
+                            int max_rev)
 {
 	size_t i;
 	int j, e;
@@ -194,8 +214,14 @@ static int material_for_sig(struct material *out, const struct material *doc, co
 	for (j = 0; j < sk_X509_CRL_num(doc->crls); j++) {
 		X509_CRL *x = sk_X509_CRL_value(doc->crls, j);
 
-		if (!X509_CRL_up_ref(x) || !sk_X509_CRL_push(out->crls, x))
+		if (!rev_within(doc->crl_revs[j], max_rev))
+			continue;
+		if (!X509_CRL_up_ref(x))
 			return tamga__error_oom();
+		if (!sk_X509_CRL_push(out->crls, x)) {
+			X509_CRL_free(x);
+			return tamga__error_oom();
+		}
 	}
 	for (j = 0; c->crls && j < sk_X509_CRL_num(c->crls); j++) {
 		X509_CRL *x = sk_X509_CRL_value(c->crls, j);
@@ -203,8 +229,9 @@ static int material_for_sig(struct material *out, const struct material *doc, co
 		if (!X509_CRL_up_ref(x) || !sk_X509_CRL_push(out->crls, x))
 			return tamga__error_oom();
 	}
-	if ((e = add_ocsps(out, doc->ocsps, doc->ocsp_len)) < 0)
-		return e;
+	for (i = 0; i < doc->ocsp_len; i++)
+		if (rev_within(doc->ocsps[i].revision, max_rev) && (e = add_ocsps(out, &doc->ocsps[i], 1)) < 0)
+			return e;
 	return add_ocsps(out, c->ocsps, c->ocsp_count);
 }
 
@@ -312,9 +339,11 @@ static void cms_sub(tamga__cms_status st, tamga_verdict *ind, tamga_subindicatio
 	}
 }
 
-/* Validate x for purpose at time at (a POE when poe), with the material. */
+/* Validate x for purpose at time at (a POE when poe), with the material;
+ * past: a past validation, with the material alone (never fetched: data
+ * fetched now did not exist at the POE). */
 static int validate(const tamga_verifier *v, tamga_validation **out, X509 *x, tamga_purpose purpose, tamga_time at,
-                    int poe, const struct material *m)
+                    int poe, const struct material *m, int past)
 {
 	tamga_validate_options o = TAMGA_VALIDATE_OPTIONS_INIT;
 	struct tamga__validate_extra extra;
@@ -328,7 +357,7 @@ static int validate(const tamga_verifier *v, tamga_validation **out, X509 *x, ta
 	extra.ocsps = m->ocsps;
 	extra.ocsp_count = m->ocsp_len;
 	extra.poe = poe;
-	extra.online = !v->opts.offline;
+	extra.online = !v->opts.offline && !past;
 	extra.cache = v->cache;
 	extra.timeout_seconds = v->opts.timeout_seconds;
 	return tamga__trust_validate_ex(out, v->opts.trust, x, &o, &extra);
@@ -345,10 +374,76 @@ static int copy_warnings(struct strlist *to, const tamga_validation *val, const 
 	return 0;
 }
 
-/* Time-stamps of the container: integrity from cms, trust here.  *poe
- * receives the earliest trusted signature time-stamp's time (0: none). */
+/*
+ * Past validation (EN 319 102-1 §5.6.2.4, past signature validation, kept
+ * simple).  A document time-stamp that is itself valid proves that every
+ * byte it covers existed at its genTime: the earlier signatures' containers
+ * (so their time-stamps) and the DSS revisions before it.  The verifier
+ * judges the signatures newest first; each one's POE is the genTime of the
+ * earliest later valid document time-stamp covering it, and its time-stamps
+ * are validated at that time:
+ *   - the TSA's path at the POE: a certificate expired since is fine when
+ *     it was valid at the POE ("valid at the time of the POE");
+ *   - revocation from the material that existed at the POE only: the
+ *     container's and the DSS entries held by covered revisions, never
+ *     fetched; a CRL or OCSP response must be current at the POE or issued
+ *     after it (the POE rule of pki/revocation.c), and a revocation at or
+ *     before the POE fails (the token is not proven to exist before it);
+ *   - the token's genTime at or before the POE and within the TSA
+ *     certificate's validity.
+ * When that fails, the time-stamp is validated at the validation time as
+ * before.  The newest document time-stamp has no POE: it is validated at
+ * the validation time, so the chain of proofs starts from the present.
+ */
+struct past {
+	tamga_time at;                  /* the POE; 0: none */
+	int max_rev;                    /* DSS material of revisions 0..max_rev existed at it */
+	const char *by;                 /* the document time-stamp giving it (borrowed) */
+};
+
+static int within_validity(X509 *x, tamga_time t)
+{
+	time_t when = (time_t)t;
+
+	return X509_cmp_time(X509_get0_notBefore(x), &when) <= 0 && X509_cmp_time(X509_get0_notAfter(x), &when) >= 0;
+}
+
+/* One token's TSA at the POE; *passed 1 when valid, else *why says why. */
+static int judge_past(const tamga_verifier *v, const struct tamga__cms_timestamp *t, const struct past *past,
+                      const struct material *pm, int *passed, char **why)
+{
+	tamga_validation *val = NULL;
+	char when[TAMGA_TIME_BUFSIZE];
+	tamga_buf b = TAMGA_BUF_INIT;
+	int e;
+
+	*passed = 0;
+	*why = NULL;
+	tamga_time_format(when, past->at);
+	if (!within_validity(t->tsa_cert, t->gen_time))
+		e = tamga__buf_printf(&b, "at the proof of existence %s (document time-stamp '%s'): the time-stamp's "
+		                          "time is outside its TSA certificate's validity", when, past->by ? past->by : "?");
+	else if ((e = validate(v, &val, t->tsa_cert, TAMGA_PURPOSE_TIMESTAMPING, past->at, 1, pm, 1)) < 0)
+		goto done;
+	else if (tamga_validation_status(val) == TAMGA_PATH_VALID)
+		*passed = 1;
+	else
+		e = tamga__buf_printf(&b, "at the proof of existence %s (document time-stamp '%s'): %s", when,
+		                      past->by ? past->by : "?", tamga_validation_message(val));
+	if (e == 0 && b.size > 0 && (*why = tamga__strdup((const char *)b.ptr)) == NULL)
+		e = tamga__error_oom();
+done:
+	tamga_buf_dispose(&b);
+	tamga_validation_free(val);
+	return e;
+}
+
+/* Time-stamps of the container: integrity from cms, trust here, in the
+ * past (above) when past->at, else at now.  *poe receives the earliest
+ * trusted signature time-stamp's time (0: none). */
 static int judge_timestamps(const tamga_verifier *v, struct rep_sig *s, const struct tamga__cms_result *c,
-                            const struct material *m, tamga_time now, int doc_ts, tamga_time *poe)
+                            const struct material *m, const struct material *pm, const struct past *past,
+                            tamga_time now, int doc_ts, tamga_time *poe)
 {
 	size_t i;
 	int e;
@@ -362,6 +457,8 @@ static int judge_timestamps(const tamga_verifier *v, struct rep_sig *s, const st
 		const struct tamga__cms_timestamp *t = &c->timestamps[i];
 		struct rep_timestamp *rt = &s->ts[i];
 		tamga_validation *val = NULL;
+		char *why = NULL;
+		int passed = 0;
 
 		s->ts_len = i + 1;
 		rt->kind = doc_ts;
@@ -381,17 +478,39 @@ static int judge_timestamps(const tamga_verifier *v, struct rep_sig *s, const st
 				return tamga__error_oom();
 			continue;
 		}
-		if ((e = validate(v, &val, t->tsa_cert, TAMGA_PURPOSE_TIMESTAMPING, now, 0, m)) < 0)
-			return e;
-		if (tamga_validation_status(val) == TAMGA_PATH_VALID) {
+		if (past->at != 0 && pm != NULL && t->gen_time != 0 && t->gen_time <= past->at) {
+			if ((e = judge_past(v, t, past, pm, &passed, &why)) < 0)
+				return e;
+			if (passed) {
+				rt->validated_at = past->at;
+				rt->past = 1;
+			}
+		}
+		if (!passed) {
+			if ((e = validate(v, &val, t->tsa_cert, TAMGA_PURPOSE_TIMESTAMPING, now, 0, m, 0)) < 0) {
+				free(why);
+				return e;
+			}
+			rt->validated_at = now;
+			if (tamga_validation_status(val) == TAMGA_PATH_VALID) {
+				passed = 1;
+			} else {
+				e = why ? tamga__strlist_add(&s->warnings, "time-stamp %zu: not validated in the past: %s",
+				                             i + 1, why)
+				        : 0;
+				if (e == 0 && (rt->message = tamga__strdup(tamga_validation_message(val))) == NULL)
+					e = tamga__error_oom();
+			}
+			tamga_validation_free(val);
+			free(why);
+			if (e < 0)
+				return e;
+		}
+		if (passed) {
 			rt->indication = TAMGA_VERDICT_TOTAL_PASSED;
 			if (!doc_ts && (*poe == 0 || t->gen_time < *poe))
 				*poe = t->gen_time;
-		} else if ((rt->message = tamga__strdup(tamga_validation_message(val))) == NULL) {
-			tamga_validation_free(val);
-			return tamga__error_oom();
 		}
-		tamga_validation_free(val);
 	}
 	return 0;
 }
@@ -422,14 +541,16 @@ static const char *level_of(const struct tamga__sig_evidence *se, const struct t
 
 /* ------------------------------------------------------------ one signature */
 
-static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamga__evidence *ev, size_t index,
-                     const struct material *doc, const unsigned char *data, size_t len)
+/* Judge signature index into s (r's, already added); past: its POE from a
+ * later document time-stamp (past->at 0: none). */
+static int judge_sig(const tamga_verifier *v, tamga_report *r, struct rep_sig *s, const struct tamga__evidence *ev,
+                     size_t index, const struct material *doc, const struct past *past, const unsigned char *data,
+                     size_t len)
 {
 	const struct tamga__sig_evidence *se = &ev->sigs[index];
 	struct tamga__cms_result own;
 	const struct tamga__cms_result *c = &own;
-	struct material m;
-	struct rep_sig *s;
+	struct material m, pm;
 	tamga_validation *val = NULL;
 	tamga_verdict ind;
 	tamga_subindication sub;
@@ -439,8 +560,7 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 
 	memset(&own, 0, sizeof(own));
 	memset(&m, 0, sizeof(m));
-	if ((e = tamga__report_add_sig(r, &s)) < 0)
-		return e;
+	memset(&pm, 0, sizeof(pm));
 	if ((se->id && (s->id = tamga__strdup(se->id)) == NULL) ||
 	    (se->subfilter && (s->subfilter = tamga__strdup(se->subfilter)) == NULL))
 		return tamga__error_oom();
@@ -503,10 +623,13 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 		e = tamga__strlist_add(&s->errors, "no signer certificate");
 		goto done;
 	}
-	if ((e = material_for_sig(&m, doc, c)) < 0)
+	if ((e = material_for_sig(&m, doc, c, ALL_REVISIONS)) < 0)
+		goto done;
+	if (past->at != 0 && (e = material_for_sig(&pm, doc, c, past->max_rev)) < 0)
 		goto done;
 	at = r->validation_time;
-	if ((e = judge_timestamps(v, s, c, &m, at, se->kind == TAMGA__SIG_DOC_TIMESTAMP, &poe)) < 0)
+	if ((e = judge_timestamps(v, s, c, &m, past->at ? &pm : NULL, past, at, se->kind == TAMGA__SIG_DOC_TIMESTAMP,
+	                          &poe)) < 0)
 		goto done;
 	if (se->kind == TAMGA__SIG_DOC_TIMESTAMP && c->timestamp_count > 0) {
 		s->signing_time = c->timestamps[0].gen_time;
@@ -545,10 +668,13 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 			e = tamga__strlist_add(&s->errors, "document time-stamp not trusted: %s",
 			                       t && t->message ? t->message : "no time-stamp");
 		}
-		if (e == 0)
-			e = validate(v, &val, c->signer, TAMGA_PURPOSE_TIMESTAMPING, at, 0, &m);
+		/* the chain and revocation shown: as the time-stamp was judged */
+		if (e == 0 && t != NULL && t->past)
+			e = validate(v, &val, c->signer, TAMGA_PURPOSE_TIMESTAMPING, t->validated_at, 1, &pm, 1);
+		else if (e == 0)
+			e = validate(v, &val, c->signer, TAMGA_PURPOSE_TIMESTAMPING, at, 0, &m, 0);
 	} else {
-		e = validate(v, &val, c->signer, TAMGA_PURPOSE_DOCUMENT_SIGNING, poe ? poe : at, poe != 0, &m);
+		e = validate(v, &val, c->signer, TAMGA_PURPOSE_DOCUMENT_SIGNING, poe ? poe : at, poe != 0, &m, 0);
 	}
 	if (e < 0)
 		goto done;
@@ -572,11 +698,82 @@ static int judge_sig(const tamga_verifier *v, tamga_report *r, const struct tamg
 done:
 	tamga_validation_free(val);
 	material_free(&m);
+	material_free(&pm);
 	tamga__cms_result_free(&own);
 	return e;
 }
 
 /* ------------------------------------------------------------ one document */
+
+/* Whether every byte of signature i (its covered ranges and what lies
+ * between them: its own container) is covered by signature j. */
+static int covers(const struct tamga__sig_evidence *j, const struct tamga__sig_evidence *i)
+{
+	struct tamga__range r[TAMGA__MAX_RANGES], tmp;
+	size_t a, b, n = j->range_count, start = SIZE_MAX, end = 0, pos;
+
+	if (i->range_count == 0 || n == 0 || n > TAMGA__MAX_RANGES || i->format_error || j->format_error)
+		return 0;
+	for (a = 0; a < i->range_count; a++) {
+		if (i->ranges[a].offset < start)
+			start = i->ranges[a].offset;
+		if (i->ranges[a].offset + i->ranges[a].len > end)
+			end = i->ranges[a].offset + i->ranges[a].len;
+	}
+	memcpy(r, j->ranges, n * sizeof(*r));
+	for (a = 1; a < n; a++) /* insertion sort by offset: at most 8 */
+		for (b = a; b > 0 && r[b - 1].offset > r[b].offset; b--) {
+			tmp = r[b];
+			r[b] = r[b - 1];
+			r[b - 1] = tmp;
+		}
+	pos = start;
+	for (a = 0; a < n && pos < end; a++)
+		if (r[a].offset <= pos && r[a].offset + r[a].len > pos)
+			pos = r[a].offset + r[a].len;
+	return pos >= end;
+}
+
+/*
+ * Every signature, newest first (see "Past validation"): a valid document
+ * time-stamp gives the signatures it covers their POE before they are
+ * judged.  The report keeps document order.
+ */
+static int judge_all(const tamga_verifier *v, tamga_report *r, const struct tamga__evidence *ev,
+                     const struct material *doc, const unsigned char *data, size_t len)
+{
+	tamga_time *gen = NULL; /* per signature: a valid document time-stamp's genTime, else 0 */
+	struct rep_sig *s;
+	size_t i, j;
+	int e = 0;
+
+	if (ev->sig_count == 0)
+		return 0;
+	if ((gen = calloc(ev->sig_count, sizeof(*gen))) == NULL)
+		return tamga__error_oom();
+	for (i = 0; i < ev->sig_count; i++)
+		if ((e = tamga__report_add_sig(r, &s)) < 0)
+			goto done;
+	for (i = ev->sig_count; i-- > 0;) {
+		struct past past = { 0, ALL_REVISIONS, NULL };
+
+		for (j = i + 1; j < ev->sig_count; j++)
+			if (gen[j] != 0 && (past.at == 0 || gen[j] < past.at) && covers(&ev->sigs[j], &ev->sigs[i])) {
+				past.at = gen[j];
+				past.max_rev = ev->sigs[j].revision;
+				past.by = ev->sigs[j].id;
+			}
+		s = &r->sigs[i];
+		if ((e = judge_sig(v, r, s, ev, i, doc, &past, data, len)) < 0)
+			goto done;
+		if (ev->sigs[i].kind == TAMGA__SIG_DOC_TIMESTAMP && s->indication == TAMGA_VERDICT_TOTAL_PASSED &&
+		    s->ts_len > 0 && s->ts[0].indication == TAMGA_VERDICT_TOTAL_PASSED)
+			gen[i] = s->ts[0].time;
+	}
+done:
+	free(gen);
+	return e;
+}
 
 /* "Tamga <code>": the field name tamga gives its signatures. */
 static int find_code(tamga_report *r)
@@ -726,9 +923,8 @@ int tamga_verifier_verify_buffer(tamga_verifier *v, tamga_report **out, const vo
 			goto done;
 	if ((e = material_from_evidence(&doc, &ev, r)) < 0)
 		goto done;
-	for (i = 0; i < ev.sig_count; i++)
-		if ((e = judge_sig(v, r, &ev, i, &doc, data, len)) < 0)
-			goto done;
+	if ((e = judge_all(v, r, &ev, &doc, data, len)) < 0)
+		goto done;
 	if ((e = find_code(r)) < 0)
 		goto done;
 	verdict_of(r);

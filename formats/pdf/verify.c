@@ -709,6 +709,19 @@ static int certification(struct vctx *v, int *cert)
 	return 0;
 }
 
+/* The revision whose bytes hold offset: its index, or -1 (past validation
+ * trusts a DSS entry's existence only as far as a document time-stamp
+ * covers the bytes that hold it). */
+static int revision_holding(struct vctx *v, size_t offset)
+{
+	size_t i, n = tamga__pdf_revision_count(v->doc);
+
+	for (i = 0; offset != SIZE_MAX && i < n; i++)
+		if (offset < tamga__pdf_revision(v->doc, i)->end)
+			return (int)i;
+	return -1;
+}
+
 static int dss_blobs(struct vctx *v)
 {
 	static const char *keys[3] = { "Certs", "CRLs", "OCSPs" };
@@ -739,7 +752,8 @@ static int dss_blobs(struct vctx *v)
 					goto done;
 				continue;
 			}
-			if ((error = tamga__evidence_add_blob(v->ev, k, b.ptr, b.size)) < 0)
+			if ((error = tamga__evidence_add_blob_at(v->ev, k, b.ptr, b.size,
+			                                         revision_holding(v, s->u.stream.data_offset))) < 0)
 				goto done;
 		}
 	}

@@ -235,6 +235,10 @@ expect 0 "openssl ocsp (independent client) sees bad revoked" openssl ocsp -issu
     -url "$BASE/ocsp" -CAfile ca/root.crt -verify_other ca/issuing.crt
 has "... revoked" out.txt '^bad.crt: revoked'
 
+# --at +20 min stays: these are B-LT documents (no document time-stamp), so
+# their signature time-stamp's TSA is validated at the validation time, with
+# the embedded OCSP responses (tamgad's are current for an hour).  Past
+# validation needs a document time-stamp: tests/cli/pdf_ltv_past.sh.
 AT=$(later 1200)
 expect 0 "extended before the revocation: TOTAL-PASSED offline later (--at +20 min)" "${V[@]}" --at "$AT" bad-lt-early.pdf
 json_is "embedded data: good" 'j["signatures"][0]["revocation"]' "{'status': 'good', 'source': 'embedded'}"
