@@ -61,6 +61,7 @@ static void free_sig(struct tamga__sig_evidence *s)
 	}
 	free(s->mods);
 	free_strings(s->warnings, s->warning_count);
+	free(s->code);
 	if (s->integrity != NULL) {
 		tamga__cms_result_free(s->integrity);
 		free(s->integrity);

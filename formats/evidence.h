@@ -75,6 +75,13 @@ struct tamga__sig_evidence {
 	 * owned; NULL with any other kind.  value/ranges are unused then.
 	 */
 	struct tamga__cms_result *integrity;
+	/*
+	 * The document code this signature's SIGNED content names, as
+	 * written after "Tamga " (XML signatures: the OOXML SignatureComments
+	 * or the ODF dc:description that SignedInfo covers); NULL when none.
+	 * PDF signatures carry theirs in the field name (id).
+	 */
+	char *code;
 };
 
 struct tamga__evidence {

@@ -776,7 +776,7 @@ done:
 }
 
 /* "Tamga <code>": the field name tamga gives its signatures. */
-static int find_code(tamga_report *r)
+static int find_code(tamga_report *r, const struct tamga__evidence *ev)
 {
 	char code[TAMGA_CODE_BUFSIZE];
 	size_t i;
@@ -784,7 +784,15 @@ static int find_code(tamga_report *r)
 	for (i = 0; i < r->sig_len; i++) {
 		const char *id = r->sigs[i].id;
 
-		if (id == NULL || strncmp(id, "Tamga ", 6) != 0 || tamga_code_normalize(code, id + 6) < 0)
+		/* XML signatures: only a code in signed content, and only when
+		 * the signature's integrity held. */
+		if (i < ev->sig_count && ev->sigs[i].kind == TAMGA__SIG_XMLDSIG)
+			id = r->sigs[i].integrity == 1 ? ev->sigs[i].code : NULL;
+		else if (id != NULL && strncmp(id, "Tamga ", 6) == 0)
+			id += 6;
+		else
+			id = NULL;
+		if (id == NULL || tamga_code_normalize(code, id) < 0)
 			continue;
 		tamga_error_clear();
 		if ((r->document_code = tamga__strdup(code)) == NULL)
@@ -925,7 +933,7 @@ int tamga_verifier_verify_buffer(tamga_verifier *v, tamga_report **out, const vo
 		goto done;
 	if ((e = judge_all(v, r, &ev, &doc, data, len)) < 0)
 		goto done;
-	if ((e = find_code(r)) < 0)
+	if ((e = find_code(r, &ev)) < 0)
 		goto done;
 	verdict_of(r);
 	if (v->opts.registry_url != NULL && r->document_code != NULL)

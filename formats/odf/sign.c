@@ -269,15 +269,22 @@ static int template(tamga_buf *t, const struct tamga__sign_job *job, const struc
 		                               dm)) < 0)
 			goto done;
 	}
+	/* dc:description "Tamga <code>" in its own signed property, as
+	 * LibreOffice writes a description: where a verifier finds the code. */
 	if ((error = tamga__buf_printf(t, "<Reference URI=\"#%s\"><DigestMethod Algorithm=\"%s\"/>"
+	                                  "<DigestValue></DigestValue></Reference>"
+	                                  "<Reference URI=\"#%s-desc\"><DigestMethod Algorithm=\"%s\"/>"
 	                                  "<DigestValue></DigestValue></Reference>"
 	                                  "<Reference URI=\"#%s\" Type=\"http://uri.etsi.org/01903#SignedProperties\">"
 	                                  "<DigestMethod Algorithm=\"%s\"/><DigestValue></DigestValue></Reference>"
 	                                  "</SignedInfo><SignatureValue></SignatureValue><KeyInfo></KeyInfo>"
 	                                  "<Object><SignatureProperties><SignatureProperty Id=\"%s\" Target=\"#%s\">"
 	                                  "<dc:date xmlns:dc=\"http://purl.org/dc/elements/1.1/\">%s</dc:date>"
-	                                  "</SignatureProperty></SignatureProperties></Object><Object>",
-	                               date_id, dm, props_id, dm, date_id, sig_id, date)) < 0 ||
+	                                  "</SignatureProperty><SignatureProperty Id=\"%s-desc\" Target=\"#%s\">"
+	                                  "<dc:description xmlns:dc=\"http://purl.org/dc/elements/1.1/\">Tamga %s"
+	                                  "</dc:description></SignatureProperty></SignatureProperties></Object><Object>",
+	                               date_id, dm, date_id, dm, props_id, dm, date_id, sig_id, date, date_id, sig_id,
+	                               job->code)) < 0 ||
 	    (error = tamga__xades_qualifying_properties(t, job->opts->signer, job->digest, job->now,
 	                                                sig_id, props_name, 0)) < 0 ||
 	    (error = tamga__buf_puts(t, "</Object></Signature>")) < 0)

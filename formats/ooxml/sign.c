@@ -383,7 +383,11 @@ static int template(tamga_buf *t, struct pkg *p, const struct plan *pl, const st
 	                                "Id=\"idOfficeV1Details\" Target=\"#" SIG_ID "\"><SignatureInfoV1 xmlns=\""
 	                                NS_DIGSIG "\"><SetupID></SetupID><SignatureText></SignatureText>"
 	                                "<SignatureImage></SignatureImage><SignatureComments>")) < 0 ||
-	    (job->opts->reason != NULL && (error = escape(t, job->opts->reason)) < 0) ||
+	    /* "Tamga <code>" (then the reason): the signed place a verifier
+	     * finds the document code in; Office shows it as the purpose. */
+	    (error = tamga__buf_printf(t, "Tamga %s", job->code)) < 0 ||
+	    (job->opts->reason != NULL && ((error = tamga__buf_puts(t, " \xe2\x80\x94 ")) < 0 ||
+	                                   (error = escape(t, job->opts->reason)) < 0)) ||
 	    (error = tamga__buf_printf(t, "</SignatureComments><WindowsVersion>10.0</WindowsVersion>"
 	                                  "<OfficeVersion>16.0</OfficeVersion><ApplicationVersion>16.0</ApplicationVersion>"
 	                                  "<Monitors>1</Monitors><HorizontalResolution>1920</HorizontalResolution>"
