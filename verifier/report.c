@@ -375,7 +375,7 @@ int tamga_report_json(const tamga_report *r, tamga_buf *out)
 
 /* ------------------------------------------------------------ text */
 
-static int text_sig(tamga_buf *b, const struct rep_sig *s, size_t n)
+static int text_sig(tamga_buf *b, const struct rep_sig *s, size_t n, const char *format)
 {
 	const char *sub = tamga_subindication_name(s->sub);
 	char when[TAMGA_TIME_BUFSIZE];
@@ -395,7 +395,9 @@ static int text_sig(tamga_buf *b, const struct rep_sig *s, size_t n)
 	if (e == 0 && s->integrity >= 0)
 		e = tamga__buf_printf(b, "      coverage: %s\n",
 		                      s->covers_whole_document ? "the whole document"
-		                                               : "an earlier revision; later changes listed below");
+		                      : format != NULL && strcmp(format, "pdf") != 0
+		                              ? "not every part of the package; see the modifications below"
+		                              : "an earlier revision; later changes listed below");
 	if (e == 0 && strcmp(s->rev_source, "none") != 0)
 		e = tamga__buf_printf(b, "      revocation: %s (%s)\n", s->rev_status, s->rev_source);
 	for (i = 0; e == 0 && i < s->ts_len; i++) {
@@ -455,6 +457,6 @@ int tamga_report_text(const tamga_report *r, tamga_buf *out)
 	if (e == 0 && r->sig_len)
 		e = tamga__buf_puts(out, "details:\n");
 	for (i = 0; e == 0 && i < r->sig_len; i++)
-		e = text_sig(out, &r->sigs[i], i);
+		e = text_sig(out, &r->sigs[i], i, r->format);
 	return e;
 }
