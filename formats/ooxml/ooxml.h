@@ -30,8 +30,8 @@ struct tamga__ooxml_stamp_args {
 	const char *const *lines;       /* caption lines: Mongolian first, then English */
 	size_t line_count;
 	tamga_time now;                 /* modification time of new entries */
-	int last_page;                  /* DOCX: 1 = the last page asked for (may fall back to the
-	                                   first, with the reason in *note) */
+	int last_page;                  /* DOCX: 1 = the last page asked for (falls back to the
+	                                   first: pages exist only once the document is laid out) */
 };
 
 /*

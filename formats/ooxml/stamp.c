@@ -943,14 +943,31 @@ done:
 
 /* ------------------------------------------------------------ the stamp's text */
 
+/* The stamp's lines: the caption, then the code on its own (bold) unless a
+ * caption line already shows it (the signing pipeline's "Код / Code: ..."). */
+static size_t text_lines(const struct tamga__ooxml_stamp_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->line_count; i++)
+		if (strstr(a->lines[i], a->code) != NULL)
+			return a->line_count;
+	return a->line_count + 1;
+}
+
+static const char *text_line(const struct tamga__ooxml_stamp_args *a, size_t i)
+{
+	return i < a->line_count ? a->lines[i] : a->code;
+}
+
 /* WordprocessingML paragraphs, one per caption line and one for the code. */
 static int docx_paras(tamga_buf *b, const struct tamga__ooxml_stamp_args *a)
 {
 	size_t i;
 	int error = 0;
 
-	for (i = 0; i <= a->line_count && error == 0; i++) {
-		const char *text = i < a->line_count ? a->lines[i] : a->code;
+	for (i = 0; i < text_lines(a) && error == 0; i++) {
+		const char *text = text_line(a, i);
 
 		if ((error = tamga__buf_printf(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" "
 		                                  "w:lineRule=\"auto\"/><w:ind w:left=\"0\" w:right=\"0\" "
@@ -971,8 +988,8 @@ static int dml_paras(tamga_buf *b, const struct tamga__ooxml_stamp_args *a, cons
 	size_t i;
 	int error = 0;
 
-	for (i = 0; i <= a->line_count && error == 0; i++) {
-		const char *text = i < a->line_count ? a->lines[i] : a->code;
+	for (i = 0; i < text_lines(a) && error == 0; i++) {
+		const char *text = text_line(a, i);
 
 		if ((error = tamga__buf_printf(b, "<a:p><a:pPr algn=\"%s\"/><a:r><a:rPr lang=\"mn-MN\" sz=\"%d\" b=\"%d\">"
 		                                  "<a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill></a:rPr><a:t>",
@@ -992,8 +1009,8 @@ static long caption_height(const struct stamp *s, long width)
 
 	if (per_row < 1)
 		per_row = 1;
-	for (i = 0; i <= s->a->line_count; i++) {
-		long n = (long)utf8_len(i < s->a->line_count ? s->a->lines[i] : s->a->code);
+	for (i = 0; i < text_lines(s->a); i++) {
+		long n = (long)utf8_len(text_line(s->a, i));
 
 		rows += n == 0 ? 1 : (n + per_row - 1) / per_row;
 	}
