@@ -1,13 +1,18 @@
 /*
- * bench/sign_bench.c - PDF signing throughput as a ratio to the crypto limit.
+ * bench/sign_bench.c - signing throughput as a ratio to the crypto limit.
  *
- *   sign_bench --key KEY.pem --cert CERT.pem [--chain CHAIN.pem] [--seconds S] [--no-stamp] PDF...
+ *   sign_bench --key KEY.pem --cert CERT.pem [--chain CHAIN.pem] [--seconds S] [--no-stamp] DOC...
+ *
+ * DOC is any document tamga signs (PDF, DOCX, XLSX, PPTX, ODT, ODS):
+ * tamga_sign_buffer() picks the format from the bytes.
  *
  * For the key given, measures in the same run:
  *   raw     OpenSSL's EVP_DigestSign rate over a 32-byte digest-sized input
  *           (the most a signer can do with this key on this machine)
- *   per PDF tamga_sign_buffer() in a loop (load, parse, stamp, update, hash,
- *           CAdES, embed; no file I/O): documents per second
+ *   per DOC tamga_sign_buffer() in a loop (no file I/O): documents per second.
+ *           PDF: parse, stamp, incremental update, hash, CAdES, embed;
+ *           OOXML/ODF: unzip, stamp parts, digest every part, XAdES
+ *           (XML-DSig, C14N), zip again
  * and prints docs/s, the ratio docs/s : raw signs/s, and the peak resident
  * memory of a child process that signs the document once (so each size
  * stands alone) minus that of a child that only loaded the key.
@@ -92,12 +97,12 @@ int main(int argc, char **argv)
 			o.no_stamp = 1;
 		else {
 			fprintf(stderr, "usage: sign_bench --key KEY.pem --cert CERT.pem [--chain F] [--seconds S] "
-			                "[--no-stamp] PDF...\n");
+			                "[--no-stamp] DOC...\n");
 			return 2;
 		}
 	}
 	if (key == NULL || so.cert_path == NULL || i == argc || seconds <= 0) {
-		fprintf(stderr, "sign_bench: --key, --cert and at least one PDF are required\n");
+		fprintf(stderr, "sign_bench: --key, --cert and at least one document are required\n");
 		return 2;
 	}
 	if (tamga_signer_load(&signer, &so) < 0) {

@@ -1,13 +1,14 @@
 /*
- * bench/verify_bench.c - PDF verification throughput as a ratio to the
- * crypto limit.
+ * bench/verify_bench.c - verification throughput as a ratio to the crypto
+ * limit.
  *
- *   verify_bench --trust ROOT.pem [--crl CRL]... [--seconds S] SIGNED.pdf...
+ *   verify_bench --trust ROOT.pem [--crl CRL]... --path SIGNER+CHAIN.pem [--seconds S] SIGNED...
  *
- * Each SIGNED.pdf (signed by the benchmark's signer) is verified offline
- * in a loop with tamga_verifier_verify_buffer() (probe, reader, signature
- * discovery, change analysis, CMS integrity, path and CRL validation,
- * report) and with the JSON report rendered.  The ratio is documents per
+ * Each SIGNED document (PDF, DOCX, ODT, ...; signed by the benchmark's
+ * signer) is verified offline in a loop with tamga_verifier_verify_buffer()
+ * (probe, reader, signature discovery, change analysis or package coverage,
+ * CMS or XML-DSig integrity, path and CRL validation, report) and with the
+ * JSON report rendered.  The ratio is documents per
  * second to OpenSSL's raw rate, in the same run, of the work no verifier
  * can skip for one signature: one EVP_DigestVerify with the signer's key
  * plus one with each CA key in its path (the certificate signatures).
@@ -160,7 +161,7 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++i]);
 		else {
 			fprintf(stderr, "usage: verify_bench --trust ROOT [--crl CRL]... --path SIGNER+CHAIN.pem "
-			                "[--seconds S] SIGNED.pdf...\n");
+			                "[--seconds S] SIGNED...\n");
 			return 2;
 		}
 		if (e < 0) {
@@ -169,7 +170,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i == argc || path_pem == NULL || seconds <= 0) {
-		fprintf(stderr, "verify_bench: --trust, --path and at least one PDF are required\n");
+		fprintf(stderr, "verify_bench: --trust, --path and at least one document are required\n");
 		return 2;
 	}
 	o.trust = trust;

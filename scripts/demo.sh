@@ -14,6 +14,8 @@
 # pdfsig, zbarimg on the rendered page, pdftotext for the Mongolian
 # caption); `tamga verify --server` and `tamga check` do what a bank does;
 # a copy edited after signing fails; a revoked document shows as revoked.
+# Then a Word document (DOCX) goes through the same API: it comes back as a
+# DOCX with its QR code and an XAdES signature, and verifies like the PDF.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -78,19 +80,22 @@ echo "both roles answer /healthz (logs: $DEMO/verify.log, $DEMO/sign.log)"
 
 python3 bench/mkpdf.py 1 "$DEMO/letter.pdf"
 python3 bench/mkpdf.py 2 "$DEMO/reference.pdf"
-# sign_api FILE OUT TYPE TITLE: POST the document to the sign role as the agency's back office would.
+# sign_api FILE OUT TYPE TITLE [MEDIA-TYPE]: POST the document to the sign role as the agency's back
+# office would (raw body, default application/pdf).
 sign_api() {
     curl -sS -o "$2" -D "$2.headers" -w '  HTTP %{http_code}\n' -H "Authorization: Bearer $TOKEN" \
-        -H 'Content-Type: application/pdf' --data-binary @"$1" "$SIGN/api/v1/sign?doc_type=$3&title=$4"
-    tr -d '\r' < "$2.headers" | grep -iE '^(x-document-code|location):' | sed 's/^/  /'
+        -H "Content-Type: ${5:-application/pdf}" --data-binary @"$1" "$SIGN/api/v1/sign?doc_type=$3&title=$4"
+    tr -d '\r' < "$2.headers" | grep -iE '^(x-document-code|location|content-type|content-disposition):' | sed 's/^/  /'
 }
+# hdr FILE NAME: a header of a sign_api answer
+hdr() { tr -d '\r' < "$1.headers" | awk -v n="$2" -F': ' 'tolower($1) == n { print $2; exit }'; }
 step "Sign a letter through the HTTP API: QR code + caption on page 1, PAdES, registered" \
     sign_api "$DEMO/letter.pdf" "$DEMO/letter-signed.pdf" letter "Letter%20of%20reference"
-CODE=$(tr -d '\r' < "$DEMO/letter-signed.pdf.headers" | sed -n 's/^[Xx]-[Dd]ocument-[Cc]ode: //p')
-URL=$(tr -d '\r' < "$DEMO/letter-signed.pdf.headers" | sed -n 's/^[Ll]ocation: //p')
+CODE=$(hdr "$DEMO/letter-signed.pdf" x-document-code)
+URL=$(hdr "$DEMO/letter-signed.pdf" location)
 step "Sign a second document (a reference)" \
     sign_api "$DEMO/reference.pdf" "$DEMO/reference-signed.pdf" reference "Residence%20reference"
-CODE2=$(tr -d '\r' < "$DEMO/reference-signed.pdf.headers" | sed -n 's/^[Xx]-[Dd]ocument-[Cc]ode: //p')
+CODE2=$(hdr "$DEMO/reference-signed.pdf" x-document-code)
 
 step "poppler's pdfsig on the signed letter (signature integrity)" pdfsig -nocert "$DEMO/letter-signed.pdf"
 pdftoppm -r 150 -png -f 1 -l 1 "$DEMO/letter-signed.pdf" "$DEMO/page"
@@ -111,6 +116,19 @@ rc=0
 "$TAMGA" verify --ca-dir "$DEMO/pki" --offline "$DEMO/letter-edited.pdf" || rc=$?
 [ "$rc" = 1 ] || { echo "demo: expected exit 1, got $rc" >&2; exit 1; }
 
+DOCX=application/vnd.openxmlformats-officedocument.wordprocessingml.document
+step "Sign a Word document (DOCX) through the same API: QR code + caption in the document, XAdES, registered" \
+    sign_api tests/data/office/reference.docx "$DEMO/reference-signed.docx" reference "Residence%20reference%20(Word)" "$DOCX"
+[ "$(hdr "$DEMO/reference-signed.docx" content-type)" = "$DOCX" ] ||
+    { echo "demo: the signed DOCX did not come back as $DOCX" >&2; exit 1; }
+URL_DOCX=$(hdr "$DEMO/reference-signed.docx" location)
+step "A bank verifies the signed DOCX" \
+    "$TAMGA" verify --ca-dir "$DEMO/pki" --offline --server "$VERIFY" "$DEMO/reference-signed.docx"
+say "The DOCX's citizen page (what its QR code opens)"
+curl -s "$URL_DOCX" | grep -q 'ХҮЧИНТЭЙ' ||
+    { echo "demo: $URL_DOCX does not show the document as valid" >&2; exit 1; }
+echo "  $URL_DOCX  says ХҮЧИНТЭЙ (valid)"
+
 step "The agency revokes the reference through the API" \
     curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     --data '{"reason": "issued in error"}' "$SIGN/api/v1/documents/$CODE2/revoke"
@@ -127,6 +145,7 @@ cat <<EOF
   citizen's page (Mongolian):  $URL
                   (English):   $URL?lang=en
   revoked document:            $VERIFY/v/$(echo "$CODE2" | tr -d '-')
+  Word document (DOCX):        $URL_DOCX
   upload a document to check:  $VERIFY/
   JSON:                        curl $VERIFY/api/v1/documents/$(echo "$CODE" | tr -d '-')
   sign more:                   curl -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: application/pdf' \\
