@@ -185,7 +185,8 @@ static int one_signature(struct ctx *c, struct tamga__evidence *ev, xmlNodePtr n
 	if ((error = tamga__xmldsig_verify(&xs, node, &pkg)) < 0) {
 		const tamga_error *e = tamga_error_last();
 
-		/* The check could not run: never a signature without a verdict. */
+		/* Out-of-memory only, by xmldsig's contract (an unreadable part is
+		 * its verdict); anything else still becomes one here. */
 		if (error != TAMGA_ENOMEM)
 			error = tamga__evidence_sig_format_error(sig, "the signature cannot be checked: %s",
 			                                         e->message[0] ? e->message : tamga_error_name(error));

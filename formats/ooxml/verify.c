@@ -11,7 +11,7 @@
  *       <Object Id="idPackageObject"><Manifest>
  *           <Reference URI="/word/document.xml?ContentType=...">          (the part's bytes)
  *           <Reference URI="/word/_rels/document.xml.rels?ContentType=..."> (RelationshipTransform:
- *                                                                          the SourceIds it covers)
+ *                                                          the SourceIds and SourceTypes it covers)
  *       </Manifest> <SignatureProperties> mdssi:SignatureTime </SignatureProperties></Object>
  *       ...
  *
@@ -22,8 +22,10 @@
  * and thumbnails: a warning each; the signature parts and
  * [Content_Types].xml: silently), and only when nothing but such a
  * relationship points at it.  Every relationship of a covered
- * relationships part must be among its SourceIds, and every Reference's
- * ?ContentType= must be what [Content_Types].xml says now.  Anything else
+ * relationships part must be selected by its SourceIds or SourceTypes
+ * (RelationshipsGroupReference: every relationship of that Type), and
+ * every Reference's ?ContentType= must be what [Content_Types].xml says
+ * now.  Anything else
  * is a change after signing that is not allowed.
  */
 #include <stdio.h>
@@ -242,7 +244,12 @@ static char *find_text(xmlNodePtr n, const char *ns, const char *name, unsigned 
 	return NULL;
 }
 
-static int source_id_covered(const struct tamga__xml_sig *xs, const char *rels_key, const char *id)
+/* Does a RelationshipTransform Reference to the relationships part
+ * rels_key select rel: by its Id (RelationshipReference) or by its Type
+ * (RelationshipsGroupReference, ECMA-376 Part 2 §13.2.4.26; both compared
+ * case-sensitively, as the transform does)?  What the Manifest claims:
+ * whether its digest matches is the xmldsig verdict. */
+static int rel_covered(const struct tamga__xml_sig *xs, const char *rels_key, const struct tamga__opc_rel *rel)
 {
 	size_t i, k;
 
@@ -251,8 +258,11 @@ static int source_id_covered(const struct tamga__xml_sig *xs, const char *rels_k
 
 		if (!r->in_manifest || r->path == NULL || r->transform != TAMGA__XML_T_RELS || strcasecmp(r->path, rels_key) != 0)
 			continue;
-		for (k = 0; k < r->source_id_count; k++)
-			if (strcmp(r->source_ids[k], id) == 0)
+		for (k = 0; rel->id != NULL && k < r->source_id_count; k++)
+			if (strcmp(r->source_ids[k], rel->id) == 0)
+				return 1;
+		for (k = 0; rel->type != NULL && k < r->source_type_count; k++)
+			if (strcmp(r->source_types[k], rel->type) == 0)
 				return 1;
 	}
 	return 0;
@@ -367,7 +377,7 @@ static int coverage(struct vctx *c, struct tamga__sig_evidence *sig, const struc
 			const struct tamga__opc_rel *rel = &rp->rels.rels[k];
 			int cls;
 
-			if (source_id_covered(xs, c->opc->keys[rp->index], rel->id))
+			if (rel_covered(xs, c->opc->keys[rp->index], rel))
 				continue;
 			cls = tamga__opc_rel_type_class(rel->type);
 			if (cls == 3) /* the signature machinery: never signed */
@@ -439,8 +449,18 @@ static int verify_sig(struct vctx *c, const char *key)
 		                                         root ? (const char *)root->name : "");
 		goto done;
 	}
-	if ((error = tamga__xmldsig_verify(&xs, root, &pkg)) < 0)
+	if ((error = tamga__xmldsig_verify(&xs, root, &pkg)) < 0) {
+		/* only out-of-memory by its contract (an unreadable part is a
+		 * verdict); anything else still becomes one */
+		if (error != TAMGA_ENOMEM) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s", tamga_error_last()->message);
+			tamga_error_clear();
+			error = tamga__evidence_sig_format_error(sig, "%s cannot be checked: %s", sig->id, msg);
+		}
 		goto done;
+	}
 	if ((error = package_object(sig, root, &xs)) < 0 || (error = coverage(c, sig, &xs)) < 0)
 		goto done;
 
@@ -467,13 +487,6 @@ static int verify_sig(struct vctx *c, const char *key)
 	*sig->integrity = xs.result;
 	memset(&xs.result, 0, sizeof(xs.result));
 done:
-	if (error < 0 && error != TAMGA_ENOMEM) { /* e.g. a signed part whose deflate data is corrupt */
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s", tamga_error_last()->message);
-		tamga_error_clear();
-		error = tamga__evidence_sig_format_error(sig, "%s cannot be checked: %s", sig->id, msg);
-	}
 	tamga__xml_sig_free(&xs);
 	xmlFreeDoc(doc);
 	return error;

@@ -81,7 +81,8 @@ int tamga__xml_part_parse(xmlDocPtr *out, const struct tamga__xml_package *pkg, 
  * A Manifest Reference whose Transforms are the OPC RelationshipTransform
  * then C14N 1.0, computed by rels.c.  Signing writes the DigestValue (the
  * spec's reading); verifying sets *ok (spec) or *legacy (xmlsec 1.2.37's
- * reading matched instead).  Returns 1 when ref is not such a Reference
+ * reading matched instead: whitespace placeholders, and SourceIds alone,
+ * RelationshipsGroupReference ignored).  Returns 1 when ref is not such a Reference
  * (xmlsec handles it), 0 when done, negative on error.
  */
 int tamga__xml_rels_ref(xmlNodePtr ref, const struct tamga__xml_package *pkg, int sign, int *ok, int *legacy);

@@ -20,6 +20,12 @@
  * indentation anywhere between its elements therefore digests differently
  * in the two readings; without such nodes both are the same.  Checked
  * against `xmlsec1 --sign --store-references` (tests/cli/xmldsig_interop.sh).
+ * xmlsec (1.2.37, and its sources since) also ignores
+ * RelationshipsGroupReference: the legacy reading selects by SourceId
+ * alone, so a signature that matches only in that reading covers no
+ * relationship by its Type (verify.c drops the SourceTypes then).  The
+ * spec reading honours them, which is why xmlsec1 and LibreOffice refuse
+ * a signature whose SourceType selects a relationship no SourceId does.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -247,7 +253,8 @@ int tamga__xml_rels_ref(xmlNodePtr ref, const struct tamga__xml_package *pkg, in
 	}
 	for (pass = 0; pass < (sign ? 1 : 2); pass++) {
 		in.size = 0;
-		if ((error = tamga__xml_rels_transform(&in, part, ids, nids, types, ntypes, pass)) < 0)
+		/* pass 1, the legacy reading: SourceIds only (see above) */
+		if ((error = tamga__xml_rels_transform(&in, part, ids, nids, types, pass ? 0 : ntypes, pass)) < 0)
 			goto done;
 		if (!EVP_Digest(in.ptr, in.size, md, &mdlen, evp, NULL)) {
 			error = tamga__error_openssl(TAMGA_ECRYPTO, "digest");

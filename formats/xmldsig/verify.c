@@ -212,12 +212,44 @@ static int add_ref(struct vctx *v, xmlNodePtr node, struct tamga__xml_ref_result
 	return 0;
 }
 
+static int list_add(char ***list, size_t *n, char *value)
+{
+	char **t;
+
+	if ((t = realloc(*list, (*n + 1) * sizeof(*t))) == NULL) {
+		free(value);
+		return tamga__error_oom();
+	}
+	*list = t;
+	t[(*n)++] = value;
+	return 0;
+}
+
+/* What a RelationshipTransform selects (ECMA-376 Part 2 §13.2.4.25-26): a
+ * relationship by its Id, or every relationship of a Type.  A selector
+ * without its attribute selects nothing here; rels.c refuses it when the
+ * digest is computed. */
+static int read_selectors(struct tamga__xml_ref_result *r, xmlNodePtr transform)
+{
+	xmlNodePtr s;
+	char *v;
+	int error = 0;
+
+	for (s = tamga__xml_first_elem(transform); s != NULL && error == 0; s = tamga__xml_next_elem(s)) {
+		if (tamga__xml_is(s, NS_OPC_DSIG, "RelationshipReference") && (v = prop(s, "SourceId")) != NULL)
+			error = list_add(&r->source_ids, &r->source_id_count, v);
+		else if (tamga__xml_is(s, NS_OPC_DSIG, "RelationshipsGroupReference") && (v = prop(s, "SourceType")) != NULL)
+			error = list_add(&r->source_types, &r->source_type_count, v);
+	}
+	return error;
+}
+
 /* One Reference: URI kind, transforms, DigestMethod. */
 static int read_ref(struct vctx *v, xmlNodePtr ref, int in_manifest)
 {
 	struct tamga__xml_ref_result *r = NULL;
 	xmlNodePtr c, t, target = NULL;
-	char *alg = NULL, **ids;
+	char *alg = NULL;
 	const char *why;
 	int error, ntr = 0, kinds[4] = { 0 };
 
@@ -246,23 +278,10 @@ static int read_ref(struct vctx *v, xmlNodePtr ref, int in_manifest)
 			if (alg_is(alg, c14n_algs) && ntr < 4)
 				kinds[ntr] = strcmp(alg, ALG_C14N) == 0 ? 1 : 2;
 			else if (strcmp(alg, ALG_RELS) == 0 && ntr == 0 && in_manifest && r->path != NULL) {
-				xmlNodePtr s;
-
 				kinds[0] = 3;
-				for (s = tamga__xml_first_elem(t); s != NULL; s = tamga__xml_next_elem(s)) {
-					char *id;
-
-					if (!tamga__xml_is(s, NS_OPC_DSIG, "RelationshipReference"))
-						continue;
-					if ((id = prop(s, "SourceId")) == NULL)
-						continue;
-					if ((ids = realloc(r->source_ids, (r->source_id_count + 1) * sizeof(*ids))) == NULL) {
-						free(id);
-						free(alg);
-						return tamga__error_oom();
-					}
-					r->source_ids = ids;
-					ids[r->source_id_count++] = id;
+				if ((error = read_selectors(r, t)) < 0) {
+					free(alg);
+					return error;
 				}
 			} else if (strcmp(alg, ALG_ENVELOPED) == 0 && ntr < 4 && r->path == NULL)
 				kinds[ntr] = 4;
@@ -697,11 +716,15 @@ static int preflight_parts(struct vctx *v, const struct tamga__xml_package *pkg)
 
 		if (r->path == NULL)
 			continue;
+		tamga_error_clear(); /* the message below is the resolver's or none */
 		if (pkg == NULL || pkg->read == NULL || (e = pkg->read(pkg->payload, r->path, &data, &len)) == TAMGA_ENOTFOUND)
 			return fail(v, TAMGA__CMS_HASH_FAILURE, "the package has no part \"%.200s\" (Reference \"%.80s\")",
 			            r->path, r->uri);
-		if (e < 0)
+		if (e == TAMGA_ENOMEM)
 			return e;
+		if (e < 0) /* e.g. corrupt compressed data: the document's fault, a verdict */
+			return fail(v, TAMGA__CMS_FORMAT_FAILURE, "%.200s cannot be read: %s", r->path,
+			            tamga_error_last()->message[0] ? tamga_error_last()->message : tamga_error_name(e));
 		if (r->transform == TAMGA__XML_T_NONE)
 			continue;
 		if ((e = tamga__xml_parse(&d, data, len, r->path)) < 0)
@@ -732,8 +755,13 @@ static int check_manifest_refs(struct vctx *v, EVP_PKEY *key, const struct tamga
 			}
 			r->ok = ok || legacy;
 			r->legacy = legacy;
+			if (legacy) { /* that reading selects by SourceId alone: no Type is covered */
+				while (r->source_type_count > 0)
+					free(r->source_types[--r->source_type_count]);
+			}
 			if (legacy && (error = warn(v, "Manifest Reference \"%.80s\" matches only the legacy (xmlsec 1.2 / "
-			                            "LibreOffice 7) RelationshipTransform, which keeps whitespace", r->uri)) < 0)
+			                            "LibreOffice 7) RelationshipTransform, which keeps whitespace and ignores "
+			                            "RelationshipsGroupReference", r->uri)) < 0)
 				goto done;
 		} else {
 			if (ctx == NULL) {
@@ -855,16 +883,26 @@ int tamga__xmldsig_verify(struct tamga__xml_sig *out, xmlNodePtr sig, const stru
 	memset(out, 0, sizeof(*out));
 	if (sig == NULL || sig->doc == NULL)
 		return tamga__error_set(TAMGA_EINVAL, "tamga__xmldsig_verify: no signature");
-	if ((error = tamga__xml_init()) < 0)
-		return error;
 	memset(&v, 0, sizeof(v));
 	v.out = out;
 	v.sig = sig;
-	if (!tamga__xml_is(sig, TAMGA__NS_DSIG, "Signature")) {
+	error = tamga__xml_init();
+	if (error == 0 && !tamga__xml_is(sig, TAMGA__NS_DSIG, "Signature")) {
 		error = fail(&v, TAMGA__CMS_FORMAT_FAILURE, "not a ds:Signature element");
-	} else {
+	} else if (error == 0) {
 		out->id = prop(sig, "Id");
 		error = run(&v, pkg);
+	}
+	if (error < 0 && error != TAMGA_ENOMEM) {
+		/* The check could not finish (xmlsec, a time-stamp token that
+		 * cannot be processed): still a verdict, never a signature without
+		 * one; only out-of-memory stops the caller. */
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", tamga_error_last()->message[0] ? tamga_error_last()->message
+		                                                                 : tamga_error_name(error));
+		tamga_error_clear();
+		error = fail(&v, TAMGA__CMS_FORMAT_FAILURE, "the signature cannot be checked: %s", msg);
 	}
 	free(v.manifests);
 	free(v.ref_nodes);
@@ -890,6 +928,9 @@ void tamga__xml_sig_free(struct tamga__xml_sig *sig)
 		for (j = 0; j < r->source_id_count; j++)
 			free(r->source_ids[j]);
 		free(r->source_ids);
+		for (j = 0; j < r->source_type_count; j++)
+			free(r->source_types[j]);
+		free(r->source_types);
 	}
 	free(sig->refs);
 	memset(sig, 0, sizeof(*sig));

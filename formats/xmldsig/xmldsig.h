@@ -81,7 +81,7 @@ struct tamga__xml_package {
 enum {
 	TAMGA__XML_T_NONE = 0, /* the part's bytes */
 	TAMGA__XML_T_C14N = 1, /* the part parsed and canonicalised (C14N 1.0) */
-	TAMGA__XML_T_RELS = 2  /* OPC RelationshipTransform (SourceIds below) then C14N 1.0 */
+	TAMGA__XML_T_RELS = 2  /* OPC RelationshipTransform (SourceIds and SourceTypes below) then C14N 1.0 */
 };
 
 /* ------------------------------------------------------------ signing */
@@ -155,6 +155,15 @@ struct tamga__xml_ref_result {
 	size_t source_id_count;
 	int ok;                 /* the digest matched */
 	int legacy;             /* matched only as LibreOffice 7.x digests .rels parts (whitespace) */
+	/*
+	 * TAMGA__XML_T_RELS: the SourceTypes of its RelationshipsGroupReference
+	 * selectors (ECMA-376 Part 2 §13.2.4.26): every relationship of such a
+	 * Type is covered.  Empty when the digest matched only in the legacy
+	 * reading (legacy = 1): xmlsec 1.2.37 ignores these selectors, so that
+	 * reading covers the SourceIds alone.
+	 */
+	char **source_types;
+	size_t source_type_count;
 };
 
 struct tamga__xml_sig {
@@ -183,7 +192,11 @@ struct tamga__xml_sig {
  * negative only for out-of-memory or bad arguments.  out must be freed
  * with tamga__xml_sig_free even on error.
  *
- * FORMAT_FAILURE: no or several SignedInfo/SignatureValue, an Id used
+ * FORMAT_FAILURE: a referenced package part the resolver cannot read
+ *   (anything but TAMGA_ENOTFOUND and TAMGA_ENOMEM: corrupt compressed
+ *   data, a limit; the message names the part and the reason), or any
+ *   other failure of the check itself that is not out-of-memory; no or
+ *   several SignedInfo/SignatureValue, an Id used
  *   twice in the document, a same-document Reference that does not
  *   resolve to exactly one ds:Object of this Signature (or an element
  *   inside one: SignedProperties, SignatureProperty, Manifest), a
@@ -203,5 +216,13 @@ struct tamga__xml_sig {
 int tamga__xmldsig_verify(struct tamga__xml_sig *out, xmlNodePtr sig, const struct tamga__xml_package *pkg);
 
 void tamga__xml_sig_free(struct tamga__xml_sig *sig);
+
+/*
+ * The tamga document code that sig's signed content names ("Tamga <code>"
+ * in OOXML's SignatureComments or ODF's dc:description, inside an element
+ * a verified SignedInfo Reference covers), as written; *out is malloc'd,
+ * NULL when there is none or res's integrity failed.  Errors: TAMGA_ENOMEM.
+ */
+int tamga__xmldsig_signed_code(char **out, xmlNodePtr sig, const struct tamga__xml_sig *res);
 
 #endif

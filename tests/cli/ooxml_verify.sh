@@ -32,9 +32,10 @@ openssl pkcs12 -export -inkey sa.key -in sa.crt -certfile sa-chain.pem -name sa 
     || not_ok "sa.p12"
 V=(--trust ca/root.crt --intermediate ca/issuing.crt --crl ca/crl/issuing.crl --crl ca/crl/root.crl --offline)
 cp "$OFFICE/reference.docx" "$OFFICE/table.xlsx" "$OFFICE/slides.pptx" .
+cp "$OFFICE/reference.odt" .
 python3 "$ORACLES/lo_sign.py" --p12 sa.p12 --pass p12pass reference.docx lo.docx table.xlsx lo.xlsx slides.pptx lo.pptx \
-    > losign.txt 2>&1
-for f in lo.docx lo.xlsx lo.pptx; do
+    reference.odt lo.odt > losign.txt 2>&1
+for f in lo.docx lo.xlsx lo.pptx lo.odt; do
     [ -s "$f" ] && ok "LibreOffice signed $f" || { not_ok "LibreOffice signed $f"; sed 's/^/# /' losign.txt | tail -5; }
 done
 
@@ -127,6 +128,29 @@ atk tamper lo.xlsx tamper.xlsx
 atk tamper lo.pptx tamper.pptx
 atk add-part lo.pptx add-part.pptx
 python3 -c 'import zipfile; z=zipfile.ZipFile("plain.zip","w"); z.writestr("a.txt","hello"); z.close()'
+# inflate IN OUT PART : IN with bytes flipped inside PART's deflate stream, every size and
+# offset kept (the ZIP directory still reads; inflating PART does not).
+inflate() {
+    make_doc "corrupt deflate data in $3 of $1" "$2" python3 - "$@" <<'PY'
+import struct, sys, zipfile
+src, dst, name = sys.argv[1:4]
+data = bytearray(open(src, "rb").read())
+i = zipfile.ZipFile(src).getinfo(name)
+assert i.compress_type == zipfile.ZIP_DEFLATED and i.compress_size > 16
+n, m = struct.unpack("<HH", data[i.header_offset + 26:i.header_offset + 30])
+start = i.header_offset + 30 + n + m + i.compress_size // 2
+for k in range(start, start + 8):
+    data[k] ^= 0xA5
+open(dst, "wb").write(bytes(data))
+try:
+    zipfile.ZipFile(dst).read(name)
+    sys.exit("still inflates")
+except Exception:
+    pass
+PY
+}
+inflate lo.docx inflate.docx word/document.xml
+inflate lo.odt inflate.odt content.xml
 
 # The oracles agree on the intact files (and say what they say of the attacks).
 python3 "$ORACLES/xmlsec_verify.py" --trust ca/root.crt --cert ca/issuing.crt lo.docx lo.xlsx lo.pptx > xmlsec.txt 2>&1 \
@@ -175,6 +199,18 @@ judge not-signature.docx 1 NO-SIGNATURE 'any("not a document signature" in w for
 judge props.docx 0 TOTAL-PASSED 'not s["covers_whole_document"]'
 judge reference.docx 1 NO-SIGNATURE 'j["signatures"] == []'
 judge plain.zip 1 TOTAL-FAILED 'any("not an OOXML package" in e for e in j["errors"])'
+# a signed part that cannot be inflated: a verdict naming the part, not an error of the run
+judge inflate.docx 1 TOTAL-FAILED 's["subindication"] in ("FORMAT_FAILURE", "HASH_FAILURE") and any("word/document.xml cannot be read" in e for e in s["errors"])'
+expect 1 "inflate.odt: exit 1" "$TAMGA" verify "${V[@]}" --format json inflate.odt
+python3 -c '
+import json
+j = json.load(open("out.txt"))
+s = j["signatures"][0]
+assert j["verdict"] == "TOTAL-FAILED" and j["format"] == "odf", j["verdict"]
+assert s["subindication"] in ("FORMAT_FAILURE", "HASH_FAILURE"), s["subindication"]
+assert any("content.xml cannot be read" in e for e in s["errors"]), s["errors"]
+' > j.txt 2>&1 && ok "inflate.odt: TOTAL-FAILED, the message names content.xml" \
+    || { not_ok "inflate.odt: TOTAL-FAILED, the message names content.xml"; sed 's/^/# /' j.txt | tail -3; }
 
 # tamga's own signature added to LibreOffice's: both stand, for everyone.
 make_doc "tamga adds a signature to LibreOffice's" both.docx "$TAMGA" sign -q --key sb.key --cert sb.crt \

@@ -10,12 +10,19 @@
  *             signing_time T timestamps K[:STATUS…] [message …]
  *       then "warning …" lines.  Exit 0 when every signature is OK, 1 if not.
  *   xmldsig_tool sign (--p12 F --pass P | --key K --cert C) [--digest D]
- *                [--tsa URL] [--ooxml] [--no-xades] [--time RFC3339] DIR OUT.xml PART...
+ *                [--tsa URL] [--ooxml] [--group TYPE]... [--no-xades] [--time RFC3339]
+ *                DIR OUT.xml PART...
  *       a signature over the PARTs (paths under DIR): ODF shape (SignedInfo
  *       References, C14N for *.xml) or, with --ooxml, Office's (a Manifest in
- *       an Object; *.rels with a RelationshipTransform over all their Ids).
- *   xmldsig_tool rels FILE spec|legacy ID...
- *       the RelationshipTransform + C14N output of FILE for these SourceIds.
+ *       an Object; *.rels with a RelationshipTransform over all their Ids;
+ *       with --group, relationships of a TYPE are selected by one
+ *       RelationshipsGroupReference SourceType=TYPE instead of their Ids).
+ *   xmldsig_tool sign-template (--p12 F --pass P | --key K --cert C) DIR IN.xml OUT.xml
+ *       sign the first ds:Signature of IN.xml as a template (its DigestValues,
+ *       SignatureValue and an empty KeyInfo are filled) over the parts under DIR.
+ *   xmldsig_tool rels FILE spec|legacy SELECTOR...
+ *       the RelationshipTransform + C14N output of FILE for these selectors:
+ *       a SourceId, or type=URI for a SourceType.
  *
  * Exit 2 on a usage or library error.
  */
@@ -154,8 +161,9 @@ static int cmd_verify(const char *sig_path, const char *dir)
 		for (j = 0; j < s.result.warning_count; j++)
 			printf("warning %s\n", s.result.warnings[j]);
 		for (j = 0; j < s.ref_count; j++)
-			printf("ref %s%s ok=%d legacy=%d transform=%d\n", s.refs[j].in_manifest ? "manifest " : "",
-			       s.refs[j].uri, s.refs[j].ok, s.refs[j].legacy, s.refs[j].transform);
+			printf("ref %s%s ok=%d legacy=%d transform=%d ids=%zu types=%zu\n",
+			       s.refs[j].in_manifest ? "manifest " : "", s.refs[j].uri, s.refs[j].ok, s.refs[j].legacy,
+			       s.refs[j].transform, s.refs[j].source_id_count, s.refs[j].source_type_count);
 		if (s.result.status != TAMGA__CMS_OK)
 			rc = 1;
 		tamga__xml_sig_free(&s);
@@ -179,24 +187,39 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* Every Relationship Id of a .rels file, as RelationshipReference elements. */
-static int rels_selectors(tamga_buf *t, struct dirpkg *dp, const char *path)
+static int listed(char **list, size_t n, const char *v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		if (strcmp(list[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every Relationship Id of a .rels file, as RelationshipReference elements,
+ * except those of a groups Type: a RelationshipsGroupReference each. */
+static int rels_selectors(tamga_buf *t, struct dirpkg *dp, const char *path, char **groups, size_t ngroups)
 {
 	const unsigned char *data;
-	size_t len;
+	size_t len, i;
 	xmlDocPtr d = NULL;
 	xmlNodePtr c;
 
 	if (dir_read(dp, path, &data, &len) < 0 || tamga__xml_parse(&d, data, len, path) < 0)
 		return -1;
 	for (c = tamga__xml_first_elem(xmlDocGetRootElement(d)); c != NULL; c = tamga__xml_next_elem(c)) {
-		xmlChar *id = xmlGetNoNsProp(c, (const xmlChar *)"Id");
+		xmlChar *id = xmlGetNoNsProp(c, (const xmlChar *)"Id"), *type = xmlGetNoNsProp(c, (const xmlChar *)"Type");
 
-		if (id != NULL)
+		if (id != NULL && !listed(groups, ngroups, (const char *)type))
 			tamga__buf_printf(t, "<mdssi:RelationshipReference xmlns:mdssi=\"" NS_OPC_DSIG "\" SourceId=\"%s\"/>",
 			                  (const char *)id);
 		xmlFree(id);
+		xmlFree(type);
 	}
+	for (i = 0; i < ngroups; i++)
+		tamga__buf_printf(t, "<mdssi:RelationshipsGroupReference xmlns:mdssi=\"" NS_OPC_DSIG "\" SourceType=\"%s\"/>",
+		                  groups[i]);
 	xmlFreeDoc(d);
 	return 0;
 }
@@ -213,6 +236,8 @@ static int cmd_sign(int argc, char **argv)
 	tamga_time when = 0;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr sig;
+	char *groups[16];
+	size_t ngroups = 0;
 	int ooxml = 0, xades = 1, i, rc = 2;
 	FILE *f;
 
@@ -237,6 +262,8 @@ static int cmd_sign(int argc, char **argv)
 				goto fail;
 		} else if (strcmp(argv[i], "--ooxml") == 0)
 			ooxml = 1;
+		else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc && ngroups < 16)
+			groups[ngroups++] = argv[++i];
 		else if (strcmp(argv[i], "--no-xades") == 0)
 			xades = 0;
 		else
@@ -279,7 +306,7 @@ static int cmd_sign(int argc, char **argv)
 			                  rels ? "application/vnd.openxmlformats-package.relationships+xml" : "application/xml");
 			if (rels) {
 				tamga__buf_puts(&t, "<Transforms><Transform Algorithm=\"" ALG_RELS "\">");
-				if (rels_selectors(&t, &dp, argv[i]) < 0)
+				if (rels_selectors(&t, &dp, argv[i], groups, ngroups) < 0)
 					goto fail;
 				tamga__buf_puts(&t, "</Transform><Transform Algorithm=\"" ALG_C14N "\"/></Transforms>");
 			}
@@ -322,16 +349,93 @@ done:
 	return rc;
 }
 
+/* Sign the first ds:Signature of a template file in place of the built-in
+ * templates: for signatures shaped by the test (python) from another one. */
+static int cmd_sign_template(int argc, char **argv)
+{
+	tamga_signer_options so = TAMGA_SIGNER_OPTIONS_INIT;
+	struct tamga__xml_sign_options o;
+	struct dirpkg dp;
+	struct tamga__xml_package pkg = { dir_read, &dp };
+	tamga_signer *signer = NULL;
+	tamga_buf in = TAMGA_BUF_INIT, out = TAMGA_BUF_INIT;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr sigs[1];
+	size_t n = 0;
+	int i, rc = 2;
+	FILE *f;
+
+	memset(&dp, 0, sizeof(dp));
+	memset(&o, 0, sizeof(o));
+	for (i = 2; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--p12") == 0 && i + 1 < argc)
+			so.p12_path = argv[++i];
+		else if (strcmp(argv[i], "--pass") == 0 && i + 1 < argc) {
+			so.passphrase = argv[++i];
+			so.passphrase_len = strlen(so.passphrase);
+		} else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			so.key_path = argv[++i];
+		else if (strcmp(argv[i], "--cert") == 0 && i + 1 < argc)
+			so.cert_path = argv[++i];
+		else
+			return 2;
+	}
+	if (argc - i != 3)
+		return 2;
+	dp.dir = argv[i];
+	if (tamga_signer_load(&signer, &so) < 0 || tamga__file_read(&in, argv[i + 1], FILE_MAX) < 0 ||
+	    tamga__xml_parse(&doc, in.ptr, in.size, argv[i + 1]) < 0)
+		goto fail;
+	collect(doc->children, sigs, &n, 1);
+	if (n == 0) {
+		fprintf(stderr, "xmldsig_tool: no ds:Signature in %s\n", argv[i + 1]);
+		goto done;
+	}
+	o.signer = signer;
+	o.pkg = &pkg;
+	if (tamga__xmldsig_sign(sigs[0], &o) < 0 || tamga__xml_serialize(&out, doc) < 0)
+		goto fail;
+	if ((f = fopen(argv[i + 2], "wb")) == NULL)
+		goto fail;
+	if (fwrite(out.ptr, 1, out.size, f) != out.size) {
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0)
+		goto fail;
+	rc = 0;
+	goto done;
+fail:
+	fprintf(stderr, "xmldsig_tool: %s\n", tamga_error_last()->message);
+done:
+	xmlFreeDoc(doc);
+	tamga_signer_free(signer);
+	tamga_buf_dispose(&in);
+	tamga_buf_dispose(&out);
+	dir_free(&dp);
+	return rc;
+}
+
 static int cmd_rels(int argc, char **argv)
 {
 	tamga_buf b = TAMGA_BUF_INIT, out = TAMGA_BUF_INIT;
 	xmlDocPtr d = NULL;
-	int rc = 2;
+	char *ids[64], *types[64];
+	size_t nids = 0, ntypes = 0;
+	int i, rc = 2;
 
 	if (argc < 4)
 		return 2;
+	for (i = 4; i < argc; i++) {
+		if (nids == 64 || ntypes == 64)
+			return 2;
+		if (strncmp(argv[i], "type=", 5) == 0)
+			types[ntypes++] = argv[i] + 5;
+		else
+			ids[nids++] = argv[i];
+	}
 	if (tamga__file_read(&b, argv[2], FILE_MAX) < 0 || tamga__xml_parse(&d, b.ptr, b.size, argv[2]) < 0 ||
-	    tamga__xml_rels_transform(&out, d, argv + 4, (size_t)(argc - 4), NULL, 0, strcmp(argv[3], "legacy") == 0) < 0)
+	    tamga__xml_rels_transform(&out, d, ids, nids, types, ntypes, strcmp(argv[3], "legacy") == 0) < 0)
 		fprintf(stderr, "xmldsig_tool: %s\n", tamga_error_last()->message);
 	else {
 		fwrite(out.ptr, 1, out.size, stdout);
@@ -349,8 +453,11 @@ int main(int argc, char **argv)
 		return cmd_verify(argv[2], argv[3]);
 	if (argc >= 2 && strcmp(argv[1], "sign") == 0)
 		return cmd_sign(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "sign-template") == 0)
+		return cmd_sign_template(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "rels") == 0)
 		return cmd_rels(argc, argv);
-	fprintf(stderr, "usage: xmldsig_tool verify SIG.xml DIR | sign ... | rels FILE spec|legacy ID...\n");
+	fprintf(stderr, "usage: xmldsig_tool verify SIG.xml DIR | sign ... | sign-template ... | "
+	        "rels FILE spec|legacy SELECTOR...\n");
 	return 2;
 }

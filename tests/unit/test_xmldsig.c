@@ -31,6 +31,7 @@
 #include <tamga/signer.h>
 
 #include "common/buf.h"
+#include "common/error.h"
 #include "formats/xmldsig/internal.h"
 #include "formats/xmldsig/xmldsig.h"
 
@@ -42,11 +43,23 @@ static struct {
 static const char part_xml[] = "<?xml version=\"1.0\"?>\n<doc xmlns=\"urn:d\"><p a=\"1\"  b='2'>text</p></doc>\n";
 static const char part_bin[] = "\x89PNG binary";
 
+/* rId2 and rId3 share a Type: one RelationshipsGroupReference selects both */
+static const char part_rels[] = "<?xml version=\"1.0\"?>\n<Relationships xmlns=\"" NS_OPC_RELS "\">"
+                                "<Relationship Id=\"rId3\" Type=\"http://x/custom\" Target=\"c.xml\"/>"
+                                "<Relationship Id=\"rId1\" Type=\"http://x/doc\" Target=\"content.xml\"/>"
+                                "<Relationship Id=\"rId2\" Type=\"http://x/custom\" Target=\"b.xml\"/>"
+                                "</Relationships>";
+
 static int mem_read(void *payload, const char *path, const unsigned char **data, size_t *len)
 {
 	int *reads = payload;
 
 	(*reads)++;
+	if (strcmp(path, "_rels/.rels") == 0) {
+		*data = (const unsigned char *)part_rels;
+		*len = sizeof(part_rels) - 1;
+		return 0;
+	}
 	if (strcmp(path, "content.xml") == 0) {
 		*data = (const unsigned char *)part_xml;
 		*len = sizeof(part_xml) - 1;
@@ -283,6 +296,18 @@ static tamga__cms_status verify_text(const char *text, struct tamga__xml_sig *s,
 	return st;
 }
 
+/* A resolver that cannot read "Pictures/a b.png": *mode 1 as a ZIP reader
+ * does for corrupt deflate data, 2 out of memory. */
+static int failing_read(void *payload, const char *path, const unsigned char **data, size_t *len)
+{
+	int *mode = payload, reads = 0;
+
+	if (strcmp(path, "Pictures/a b.png") == 0)
+		return *mode == 1 ? tamga__error_set(TAMGA_EFORMAT, "ZIP: entry \"%s\": corrupt deflate data", path)
+		                  : tamga__error_set(TAMGA_ENOMEM, "out of memory");
+	return mem_read(&reads, path, data, len);
+}
+
 static char *replace(const char *s, const char *from, const char *to)
 {
 	const char *p = strstr(s, from);
@@ -324,6 +349,97 @@ static void test_sign_verify(void **state)
 			tamga__xml_sig_free(&s);
 			tamga_buf_dispose(&b);
 		}
+}
+
+/*
+ * An OOXML-shaped signature whose .rels Reference selects rId1 by SourceId
+ * and rId2, rId3 by SourceType.  The digest is checked against the spec's
+ * reading written out by hand here (sorted by Id, TargetMode added), and
+ * against xmlsec1 in tests/cli/xmldsig_interop.sh.
+ */
+static void test_group_reference(void **state)
+{
+	static const char expect[] = "<Relationships xmlns=\"" NS_OPC_RELS "\"><Relationship Id=\"rId1\" "
+	                             "Target=\"content.xml\" TargetMode=\"Internal\" Type=\"http://x/doc\"></Relationship>"
+	                             "<Relationship Id=\"rId2\" Target=\"b.xml\" TargetMode=\"Internal\" "
+	                             "Type=\"http://x/custom\"></Relationship><Relationship Id=\"rId3\" Target=\"c.xml\" "
+	                             "TargetMode=\"Internal\" Type=\"http://x/custom\"></Relationship></Relationships>";
+	tamga_signer *signer = load(0);
+	struct tamga__xml_sign_options o;
+	int reads = 0;
+	struct tamga__xml_package pkg = { mem_read, &reads };
+	struct tamga__xml_sig s;
+	tamga_buf t = TAMGA_BUF_INIT, out = TAMGA_BUF_INIT;
+	xmlDocPtr d = NULL;
+	const char *dm = tamga__xmldsig_digest_method(NULL);
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char *b64;
+
+	(void)state;
+	tamga__buf_printf(&t, "<Signature xmlns=\"" TAMGA__NS_DSIG "\" Id=\"S1\"><SignedInfo><CanonicalizationMethod "
+	                  "Algorithm=\"" ALG_C14N "\"/><SignatureMethod Algorithm=\"%s\"/><Reference URI=\"#O\">"
+	                  "<DigestMethod Algorithm=\"%s\"/><DigestValue/></Reference></SignedInfo><SignatureValue/>"
+	                  "<KeyInfo/><Object Id=\"O\"><Manifest><Reference URI=\"/_rels/.rels?ContentType=x\"><Transforms>"
+	                  "<Transform Algorithm=\"" ALG_RELS "\"><m:RelationshipReference xmlns:m=\"" NS_OPC_DSIG "\" "
+	                  "SourceId=\"rId1\"/><m:RelationshipsGroupReference xmlns:m=\"" NS_OPC_DSIG "\" "
+	                  "SourceType=\"http://x/custom\"/></Transform><Transform Algorithm=\"" ALG_C14N "\"/></Transforms>"
+	                  "<DigestMethod Algorithm=\"%s\"/><DigestValue/></Reference></Manifest></Object></Signature>",
+	                  tamga__xmldsig_signature_method(signer, NULL), dm, dm);
+	assert_int_equal(parse((char *)t.ptr, &d), 0);
+	memset(&o, 0, sizeof(o));
+	o.signer = signer;
+	o.pkg = &pkg;
+	assert_int_equal(tamga__xmldsig_sign(xmlDocGetRootElement(d), &o), 0);
+	SHA256((const unsigned char *)expect, sizeof(expect) - 1, md);
+	b64 = tamga__xml_base64(md, sizeof(md));
+	assert_int_equal(tamga__xml_serialize(&out, d), 0);
+	assert_non_null(strstr((char *)out.ptr, b64));
+	free(b64);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(tamga__xmldsig_verify(&s, xmlDocGetRootElement(d), &pkg), 0);
+	if (s.result.status != TAMGA__CMS_OK)
+		fail_msg("%s", s.result.message);
+	assert_int_equal(s.ref_count, 2);
+	assert_int_equal(s.refs[1].transform, TAMGA__XML_T_RELS);
+	assert_int_equal(s.refs[1].ok, 1);
+	assert_int_equal(s.refs[1].legacy, 0);
+	assert_int_equal(s.refs[1].source_id_count, 1);
+	assert_string_equal(s.refs[1].source_ids[0], "rId1");
+	assert_int_equal(s.refs[1].source_type_count, 1);
+	assert_string_equal(s.refs[1].source_types[0], "http://x/custom");
+	tamga__xml_sig_free(&s);
+	xmlFreeDoc(d);
+	tamga_buf_dispose(&t);
+	tamga_buf_dispose(&out);
+	tamga_signer_free(signer);
+}
+
+/* A part the resolver cannot read is a verdict naming it; out of memory
+ * stays an error. */
+static void test_unreadable_part(void **state)
+{
+	tamga_buf b = TAMGA_BUF_INIT;
+	struct tamga__xml_sig s;
+	struct tamga__xml_package pkg = { failing_read, NULL };
+	xmlDocPtr d = NULL;
+	int mode;
+
+	(void)state;
+	sign_doc(&b, 0, NULL);
+	assert_int_equal(parse((char *)b.ptr, &d), 0);
+	pkg.payload = &mode;
+	mode = 1;
+	assert_int_equal(tamga__xmldsig_verify(&s, tamga__xml_first_elem(xmlDocGetRootElement(d)), &pkg), 0);
+	assert_int_equal(s.result.status, TAMGA__CMS_FORMAT_FAILURE);
+	assert_non_null(strstr(s.result.message, "Pictures/a b.png cannot be read: "));
+	assert_non_null(strstr(s.result.message, "corrupt deflate data"));
+	tamga__xml_sig_free(&s);
+	mode = 2;
+	assert_int_equal(tamga__xmldsig_verify(&s, tamga__xml_first_elem(xmlDocGetRootElement(d)), &pkg), TAMGA_ENOMEM);
+	tamga__xml_sig_free(&s);
+	xmlFreeDoc(d);
+	tamga_buf_dispose(&b);
 }
 
 static void test_attacks(void **state)
@@ -499,6 +615,8 @@ int main(void)
 		cmocka_unit_test(test_package_path),
 		cmocka_unit_test(test_rels_transform),
 		cmocka_unit_test(test_sign_verify),
+		cmocka_unit_test(test_group_reference),
+		cmocka_unit_test(test_unreadable_part),
 		cmocka_unit_test(test_attacks),
 		cmocka_unit_test(test_signature_timestamp),
 	};
