@@ -202,7 +202,7 @@ static int one_signature(struct ctx *c, struct tamga__evidence *ev, xmlNodePtr n
 		error = tamga__error_oom();
 		goto done;
 	}
-	if ((error = take_result(sig, &xs)) < 0 || (error = coverage_mods(c, &xs, sig, &whole)) < 0 ||
+	if ((error = tamga__xmldsig_signed_code(&sig->code, node, &xs)) < 0 || (error = take_result(sig, &xs)) < 0 || (error = coverage_mods(c, &xs, sig, &whole)) < 0 ||
 	    (error = manifest_mods(c, sig, &whole)) < 0)
 		goto done;
 	sig->covers_whole_document = whole;

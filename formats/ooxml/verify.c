@@ -480,6 +480,8 @@ static int verify_sig(struct vctx *c, const char *key)
 			free(text);
 	}
 
+	if ((error = tamga__xmldsig_signed_code(&sig->code, root, &xs)) < 0)
+		goto done;
 	if ((sig->integrity = malloc(sizeof(*sig->integrity))) == NULL) {
 		error = tamga__error_oom();
 		goto done;

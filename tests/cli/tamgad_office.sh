@@ -139,17 +139,13 @@ s=$(http rep.json -H "Content-Type: ${MEDIA[docx]}" --data-binary @raw-reference
 status_is "POST /api/v1/verify (DOCX): 200" 200 "$s"
 [ "$(json rep.json '(j["format"], j["verdict"])')" = "('ooxml', 'TOTAL-PASSED')" ] \
     && ok "report: format ooxml, TOTAL-PASSED" || { not_ok "report: format ooxml, TOTAL-PASSED"; head -c 1500 rep.json | sed 's/^/# /'; }
-# Disabled: the verifier does not yet find the document code in office
-# signatures (document_code is null, so there is no "registry" object
-# either); the fix is under way.  Enable it with that fix (CHECK_OFFICE_CODE=1
-# runs it now).  It expects the code the sign role announced, then the
-# registry's word on it, as tests/cli/tamgad.sh does for a PDF.
-if [ "${CHECK_OFFICE_CODE:-0}" = 1 ]; then
-    [ "$(json rep.json 'j["document_code"]')" = "$docx_code" ] && ok "report: document_code is $docx_code" \
-        || not_ok "report: document_code is $docx_code (got $(json rep.json 'j["document_code"]'))"
-    [ "$(json rep.json '(j["registry"]["status"], j["registry"]["matches_registered_copy"])')" = "('valid', True)" ] \
-        && ok "report: registry valid, same as the copy" || not_ok "report: registry valid, same as the copy"
-fi
+# The code the sign role announced, found in the signature's signed content
+# (SignatureComments), then the registry's word on it, as tests/cli/tamgad.sh
+# does for a PDF.
+[ "$(json rep.json 'j["document_code"]')" = "$docx_code" ] && ok "report: document_code is $docx_code" \
+    || not_ok "report: document_code is $docx_code (got $(json rep.json 'j["document_code"]'))"
+[ "$(json rep.json '(j["registry"]["status"], j["registry"]["matches_registered_copy"])')" = "('valid', True)" ] \
+    && ok "report: registry valid, same as the copy" || not_ok "report: registry valid, same as the copy"
 
 # A tampered DOCX: word/document.xml changed, everything else as signed.
 python3 - raw-reference.docx tampered.docx <<'PY'
