@@ -167,7 +167,8 @@ for c in checks:
         if found and method == "post":
             fld = [x for x in found["fields"] if x.get("name") == field][0]
             found = found if (found["enctype"] == "multipart/form-data" and fld.get("type") == "file"
-                              and fld.get("accept") == "application/pdf") else None
+                              and set((fld.get("accept") or "").split(",")) >=
+                              {"application/pdf", ".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods"}) else None
         if found and method == "get":
             fld = [x for x in found["fields"] if x.get("name") == field][0]
             found = found if fld.get("type") in (None, "text", "search") else None
