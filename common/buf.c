@@ -131,6 +131,45 @@ char *tamga__path_join(const char *dir, const char *name)
 	return p;
 }
 
+int tamga__hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *tamga__quote(char out[TAMGA__QUOTE_MAX], const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	out[o++] = '"';
+	for (i = 0; s != NULL && i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (o + 8 >= TAMGA__QUOTE_MAX) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return out;
+}
+
 char *tamga__strdup(const char *s)
 {
 	char *p = strdup(s);

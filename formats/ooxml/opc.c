@@ -28,17 +28,6 @@
 
 /* ------------------------------------------------------------ part names */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s (n bytes) into a malloc'd string; lower: ASCII lowercase. */
 static int decode(char **out, const char *s, size_t n, int lower)
 {
@@ -58,8 +47,8 @@ static int decode(char **out, const char *s, size_t n, int lower)
 				free(d);
 				return tamga__error_set(TAMGA_EFORMAT, "part name '%.*s': bad percent-encoding", (int)n, s);
 			}
-			h = hexval((unsigned char)s[i + 1]);
-			l = hexval((unsigned char)s[i + 2]);
+			h = tamga__hexval((unsigned char)s[i + 1]);
+			l = tamga__hexval((unsigned char)s[i + 2]);
 			if (h < 0 || l < 0 || (h == 0 && l == 0)) {
 				free(d);
 				return tamga__error_set(TAMGA_EFORMAT, "part name '%.*s': bad percent-encoding", (int)n, s);

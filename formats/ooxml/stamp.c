@@ -103,7 +103,7 @@
 #define LINE_BYTES_MAX 1000
 
 #define PARTS_MAX 16
-#define QUOTE_MAX 96
+#define QUOTE_MAX TAMGA__QUOTE_MAX
 
 /* ------------------------------------------------------------ the package */
 
@@ -133,30 +133,7 @@ struct stamp {
 /* Names from the package go into messages quoted, printable ASCII only. */
 static const char *quote(char out[QUOTE_MAX], const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	out[o++] = '"';
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (o + 8 >= QUOTE_MAX) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o++] = '"';
-	out[o] = '\0';
-	return out;
+	return tamga__quote(out, s, s != NULL ? strlen(s) : 0);
 }
 
 /* OPC part names compare case-insensitively in ASCII (§9.1.1.1.2). */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "formats/pdf/reader.h"
 
 /* ------------------------------------------------------------------ characters */
@@ -40,17 +41,6 @@ int tamga__pdf_is_delim(unsigned char c)
 static int is_regular(unsigned char c)
 {
 	return !tamga__pdf_is_ws(c) && !tamga__pdf_is_delim(c);
-}
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -206,7 +196,7 @@ static int scan_hex(struct pdf_lexer *lx, struct pdf_token *tok)
 			tok->end = i + 1;
 			return 0;
 		}
-		if (hexval(c) < 0 && !tamga__pdf_is_ws(c))
+		if (tamga__hexval(c) < 0 && !tamga__pdf_is_ws(c))
 			return tamga__pdf_lex_error(lx, TAMGA_EFORMAT, i, "invalid character 0x%02x in hex string",
 			                            c);
 	}
@@ -341,7 +331,7 @@ static pdf_obj *decode_hex(struct pdf_lexer *lx, const struct pdf_token *tok)
 	if (buf == NULL)
 		return NULL;
 	for (i = tok->start + 1; i + 1 < tok->end; i++) {
-		int h = hexval(lx->data[i]);
+		int h = tamga__hexval(lx->data[i]);
 
 		if (h < 0)
 			continue; /* white space: scan_hex allowed nothing else */
@@ -367,8 +357,8 @@ static int decode_name(struct pdf_lexer *lx, const struct pdf_token *tok, char *
 		return tamga_error_last()->code;
 	for (i = 0; i < n; i++) {
 		if (p[i] == '#') {
-			int hi = i + 1 < n ? hexval(p[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(p[i + 2]) : -1;
+			int hi = i + 1 < n ? tamga__hexval(p[i + 1]) : -1;
+			int lo = i + 2 < n ? tamga__hexval(p[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0)
 				return tamga__pdf_lex_error(lx, TAMGA_EFORMAT, tok->start + 1 + i,

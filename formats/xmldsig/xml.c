@@ -73,17 +73,6 @@ static void silence_thread(void)
 
 /* ------------------------------------------------------------ package URIs */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int pct_decode(char **out, const char *s, size_t n)
 {
 	char *d;
@@ -99,8 +88,8 @@ static int pct_decode(char **out, const char *s, size_t n)
 				free(d);
 				return tamga__error_set(TAMGA_EFORMAT, "bad percent escape in URI");
 			}
-			h = hexval((unsigned char)s[i + 1]);
-			l = hexval((unsigned char)s[i + 2]);
+			h = tamga__hexval((unsigned char)s[i + 1]);
+			l = tamga__hexval((unsigned char)s[i + 2]);
 			if (h < 0 || l < 0 || (h == 0 && l == 0)) {
 				free(d);
 				return tamga__error_set(TAMGA_EFORMAT, "bad percent escape in URI");

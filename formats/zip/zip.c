@@ -65,29 +65,7 @@ static uint32_t rd32(const unsigned char *p)
  * ASCII escaped, and cut long ones, before they reach an error message. */
 void tamga__zip_quote(char out[TAMGA__ZIP_QUOTE_MAX], const char *name, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i, o = 0;
-
-	out[o++] = '"';
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (o + 8 >= TAMGA__ZIP_QUOTE_MAX) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o++] = '"';
-	out[o] = '\0';
+	tamga__quote(out, name, len);
 }
 
 /* The name rules of zip.h: what one extractor or OPC resolver would map to a

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+
 /* One entry, as the central directory declares it and where its bytes are. */
 struct tamga__zip_entry {
 	const char *name;      /* NUL-terminated copy (names with NUL are refused) */
@@ -32,7 +34,7 @@ struct tamga__zip {
 };
 
 /* Longest quoted name in a message, quotes and NUL included. */
-#define TAMGA__ZIP_QUOTE_MAX 120
+#define TAMGA__ZIP_QUOTE_MAX TAMGA__QUOTE_MAX
 
 void tamga__zip_quote(char out[TAMGA__ZIP_QUOTE_MAX], const char *name, size_t len);
 /* Why the reader refuses name, or NULL when it is fine. */

@@ -242,6 +242,35 @@ static void test_hex(void **state)
 	}
 }
 
+static void test_hexval(void **state)
+{
+	(void)state;
+	assert_int_equal(tamga__hexval('0'), 0);
+	assert_int_equal(tamga__hexval('9'), 9);
+	assert_int_equal(tamga__hexval('a'), 10);
+	assert_int_equal(tamga__hexval('F'), 15);
+	assert_int_equal(tamga__hexval('g'), -1);
+	assert_int_equal(tamga__hexval('/'), -1);
+	assert_int_equal(tamga__hexval(0xC3), -1);
+}
+
+/* Names from documents in messages: printable ASCII kept, the rest and the
+ * quote characters escaped, long names cut. */
+static void test_quote(void **state)
+{
+	char q[TAMGA__QUOTE_MAX], long_name[400];
+
+	(void)state;
+	assert_string_equal(tamga__quote(q, "word/document.xml", 17), "\"word/document.xml\"");
+	assert_string_equal(tamga__quote(q, "a\"b\\c\n\xd3\xa8", 8), "\"a\\x22b\\x5cc\\x0a\\xd3\\xa8\"");
+	assert_string_equal(tamga__quote(q, "x\0y", 3), "\"x\\x00y\"");
+	assert_string_equal(tamga__quote(q, NULL, 0), "\"\"");
+	memset(long_name, 'a', sizeof(long_name));
+	tamga__quote(q, long_name, sizeof(long_name));
+	assert_true(strlen(q) < TAMGA__QUOTE_MAX);
+	assert_non_null(strstr(q, "...\""));
+}
+
 static void test_path_join(void **state)
 {
 	char *p;
@@ -435,6 +464,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_append_grows_and_keeps_contents),
+		cmocka_unit_test(test_hexval),
+		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_append_binary_with_nul),
 		cmocka_unit_test(test_append_nothing_still_terminates),
 		cmocka_unit_test(test_append_after_reset_size),
