@@ -760,38 +760,84 @@ static int registry_supersede(int argc, char **argv) { return change(argc, argv,
 static void audit_help(FILE *out)
 {
 	fprintf(out,
-	        "Usage: tamga registry audit --data DIR\n"
+	        "Usage: tamga registry audit --data DIR [--witness N:HASH]\n"
 	        "\n"
 	        "Check the audit log's hash chain: every entry's hash over the previous\n"
 	        "entry's hash and its own contents.  Exit status 0 and \"N entries, chain\n"
-	        "intact\", or 1 naming the first entry that was changed, removed or inserted.\n"
+	        "intact, head N:HASH\", or 1 naming the first entry that was changed, removed\n"
+	        "or inserted.  A chain cannot show that its newest entries were removed, or\n"
+	        "that it was rewritten whole: keep the head it prints somewhere else (a\n"
+	        "ticket, a signed log) and give it back later with --witness.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --data DIR             registry data directory\n"
+	        "  --witness N:HASH       entry N must still be in the log with this hash\n"
+	        "                         (a head an earlier audit printed); repeatable\n"
 	        "  -h, --help             show this help\n");
 }
 
+#define MAX_WITNESSES 16
+
 static int registry_audit(int argc, char **argv)
 {
-	const char *cmd = "registry audit", *dir = NULL;
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "witness", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cmd = "registry audit", *dir = NULL, *witness[MAX_WITNESSES];
 	tamga_registry *reg = NULL;
+	char head[65];
+	size_t nw = 0, i;
 	uint64_t n = 0;
-	int rc;
+	int c, rc = 0;
 
-	if ((rc = data_opts(cmd, argc, argv, audit_help, &dir, NULL)) != 0)
-		return rc < 0 ? 0 : rc;
+	getopt_reset();
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'w':
+			if (nw == MAX_WITNESSES)
+				return cli_usage_error(cmd, "at most %d --witness", MAX_WITNESSES);
+			witness[nw++] = optarg;
+			break;
+		case 'h': audit_help(stdout); return 0;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (dir == NULL)
+		return cli_usage_error(cmd, "--data DIR is required");
 	if (optind < argc)
 		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	for (i = 0; i < nw; i++) {
+		const char *colon = strchr(witness[i], ':');
+		char *end;
+
+		if (colon == NULL || colon == witness[i] || strtoull(witness[i], &end, 10) == 0 || end != colon ||
+		    strlen(colon + 1) != 64)
+			return cli_usage_error(cmd, "--witness takes N:HASH as an audit printed it, not '%s'",
+			                       witness[i]);
+	}
 	if ((rc = open_registry(cmd, dir, 0, &reg)) != 0)
 		return rc;
-	if (tamga_registry_audit_verify(reg, &n) == 0) {
-		printf("%llu entries, chain intact\n", (unsigned long long)n);
-	} else if (tamga_error_last()->code == TAMGA_EFORMAT) {
-		printf("chain broken: %s (%llu entries before it are intact)\n", tamga_error_last()->message,
-		       (unsigned long long)n);
-		rc = EXIT_INVALID;
-	} else {
-		rc = cli_lib_error(cmd);
+	for (i = 0; i <= nw && rc == 0; i++) {
+		uint64_t seq = i < nw ? strtoull(witness[i], NULL, 10) : 0;
+		const char *hash = i < nw ? strchr(witness[i], ':') + 1 : NULL;
+
+		if (tamga_registry_audit_check(reg, &n, head, seq, hash) == 0) {
+			if (i == nw)
+				printf("%llu entries, chain intact, head %llu:%s\n", (unsigned long long)n,
+				       (unsigned long long)n, head[0] ? head : "-");
+			else
+				printf("witness %llu:%.12s... present\n", (unsigned long long)seq, hash);
+		} else if (tamga_error_last()->code == TAMGA_EFORMAT) {
+			printf("chain broken: %s (%llu entries before it are intact)\n", tamga_error_last()->message,
+			       (unsigned long long)n);
+			rc = EXIT_INVALID;
+		} else {
+			rc = cli_lib_error(cmd);
+		}
 	}
 	tamga_registry_close(reg);
 	return rc;

@@ -102,6 +102,9 @@ struct verify_state {
 	char prev[65];
 	uint64_t good;
 	int error;
+	uint64_t witness_seq;           /* 0: none */
+	const char *witness_hash;
+	int witness_seen;
 };
 
 static int verify_one(void *ctx, const struct tamga__audit_entry *e)
@@ -130,24 +133,53 @@ static int verify_one(void *ctx, const struct tamga__audit_entry *e)
 		                            "contents: the entry was changed", e->seq);
 		return 1;
 	}
+	if (e->seq == v->witness_seq) {
+		if (CRYPTO_memcmp(hash, v->witness_hash, 64) != 0) {
+			v->error = tamga__error_set(TAMGA_EFORMAT, "audit entry %" PRIu64 ": its hash is not the "
+			                            "witness's: the log was rewritten from here on", e->seq);
+			return 1;
+		}
+		v->witness_seen = 1;
+	}
 	memcpy(v->prev, hash, 65);
 	v->expect_seq++;
 	v->good++;
 	return 0;
 }
 
-int tamga__audit_verify(struct tamga__store *s, uint64_t *entries)
+int tamga__audit_verify(struct tamga__store *s, uint64_t *entries, char head[65], uint64_t witness_seq,
+                        const char *witness_hash)
 {
 	struct verify_state v;
+	size_t i;
 	int error;
 
 	memset(&v, 0, sizeof(v));
+	if (head)
+		head[0] = '\0';
+	if (witness_seq > 0) {
+		if (witness_hash == NULL || strlen(witness_hash) != 64)
+			return tamga__error_set(TAMGA_EINVAL, "a witness hash is 64 hexadecimal digits");
+		for (i = 0; i < 64; i++)
+			if (!strchr("0123456789abcdef", witness_hash[i]))
+				return tamga__error_set(TAMGA_EINVAL, "a witness hash is 64 lowercase hexadecimal digits");
+	}
 	v.expect_seq = 1;
+	v.witness_seq = witness_seq;
+	v.witness_hash = witness_hash;
 	memcpy(v.prev, zero_hash, sizeof(zero_hash));
 	error = s->ops->audit_each(s, verify_one, &v);
 	if (entries)
 		*entries = v.good;
+	if (head && v.good > 0)
+		memcpy(head, v.prev, 65);
 	if (v.error < 0)
 		return v.error;
-	return error < 0 ? error : 0;
+	if (error < 0)
+		return error;
+	if (witness_seq > 0 && !v.witness_seen)
+		return tamga__error_set(TAMGA_EFORMAT, "audit entry %" PRIu64 " is missing (the log ends at entry %"
+		                        PRIu64 "): the log was truncated since the witness was taken",
+		                        witness_seq, v.good);
+	return 0;
 }

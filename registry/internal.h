@@ -36,7 +36,8 @@ int tamga__copy_load(const char *dir, const char *sha256, uint64_t size, tamga_b
 int tamga__audit_append(struct tamga__store *s, tamga_time when, const char *event, const char *code,
                         const char *agency, const char *detail);
 /** Recompute the chain; TAMGA_EFORMAT naming the first bad entry. */
-int tamga__audit_verify(struct tamga__store *s, uint64_t *entries);
+int tamga__audit_verify(struct tamga__store *s, uint64_t *entries, char head[65], uint64_t witness_seq,
+                        const char *witness_hash);
 
 /* ------------------------------------------------------------ token.c */
 

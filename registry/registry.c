@@ -597,9 +597,17 @@ int tamga_registry_list(tamga_registry *reg, size_t limit, int (*fn)(void *ctx, 
 
 int tamga_registry_audit_verify(tamga_registry *reg, uint64_t *entries)
 {
+	return tamga_registry_audit_check(reg, entries, NULL, 0, NULL);
+}
+
+int tamga_registry_audit_check(tamga_registry *reg, uint64_t *entries, char head[65], uint64_t witness_seq,
+                               const char *witness_hash)
+{
 	if (entries)
 		*entries = 0;
+	if (head)
+		head[0] = '\0';
 	if (reg == NULL)
 		return tamga__error_set(TAMGA_EINVAL, "the registry is NULL");
-	return tamga__audit_verify(reg->store, entries);
+	return tamga__audit_verify(reg->store, entries, head, witness_seq, witness_hash);
 }

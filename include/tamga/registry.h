@@ -208,6 +208,18 @@ TAMGA_EXTERN(int) tamga_registry_list(tamga_registry *reg, size_t limit,
  */
 TAMGA_EXTERN(int) tamga_registry_audit_verify(tamga_registry *reg, uint64_t *entries);
 
+/**
+ * tamga_registry_audit_verify(), and two things a chain alone cannot show.
+ * head (may be NULL) receives the hash of the last intact entry (64 hex
+ * digits; "" for an empty log): kept outside the registry (a ticket, a
+ * signed log line), it is a witness.  With witness_seq > 0, entry
+ * witness_seq must be in the log with the hash witness_hash, so removing
+ * the newest entries, or rewriting the whole chain from some entry on,
+ * since the witness was taken is TAMGA_EFORMAT ("truncated or rewritten").
+ */
+TAMGA_EXTERN(int) tamga_registry_audit_check(tamga_registry *reg, uint64_t *entries, char head[65],
+                                             uint64_t witness_seq, const char *witness_hash);
+
 #ifdef __cplusplus
 }
 #endif

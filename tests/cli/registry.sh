@@ -201,7 +201,23 @@ is "the audit log has every change (2 token-add, 4 issue, revoke, supersede, 2 t
 is "the events, in order" "$(db "SELECT group_concat(event, ' ') FROM (SELECT event FROM audit ORDER BY seq)")" \
     "token-add token-add issue issue issue issue revoke supersede token-revoke token-revoke"
 expect 0 "registry audit: intact" "$TAMGA" registry audit --data $D
-has "it counts the entries" out.txt "^$N entries, chain intact\$"
+HEAD=$(db "SELECT hash FROM audit WHERE seq = $N")
+has "it counts the entries and prints the head as stored" out.txt "^$N entries, chain intact, head $N:$HEAD\$"
+# A chain alone cannot show that its newest entries were removed: a witness
+# (the head an earlier audit printed, kept elsewhere) can.
+cp -r $D data-trunc
+sqlite3 data-trunc/registry.db "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > $((N - 2))"
+expect 0 "the chain of a truncated log is still intact" "$TAMGA" registry audit --data data-trunc
+expect 1 "with the earlier head as witness, the truncation is found" "$TAMGA" registry audit --data data-trunc \
+    --witness "$N:$HEAD"
+has "it says the witnessed entry is missing" out.txt "^chain broken: audit entry $N is missing .*truncated"
+expect 0 "the witness is present in the intact log" "$TAMGA" registry audit --data $D --witness "$N:$HEAD" \
+    --witness "3:$(db 'SELECT hash FROM audit WHERE seq = 3')"
+has "it says so" out.txt "^witness 3:"
+expect 1 "a witness hash that differs means the log was rewritten" "$TAMGA" registry audit --data $D \
+    --witness "3:$(printf '%064d' 0)"
+has "it names the entry" out.txt "^chain broken: audit entry 3: .*rewritten"
+expect 3 "a malformed witness is a usage error" "$TAMGA" registry audit --data $D --witness "three:abc"
 if db "UPDATE audit SET detail = 'x' WHERE seq = 7" 2> err.txt; then not_ok "an UPDATE through sqlite3 is refused by a trigger"
 else has "an UPDATE through sqlite3 is refused by a trigger" err.txt 'append-only'; fi
 cp -r $D data-copy
@@ -226,4 +242,4 @@ is "eight concurrent token adds all succeed" "$fails" 0
 is "eight tokens, three agencies" "$(sqlite3 par/registry.db 'SELECT count(*) FROM tokens') $(sqlite3 par/registry.db 'SELECT count(*) FROM agencies')" "8 3"
 is "each schema migration applied once" "$(sqlite3 par/registry.db 'SELECT group_concat(version) FROM schema_history')" 1,2
 expect 0 "the concurrently written audit chain is intact" "$TAMGA" registry audit --data par
-has "with eight entries" out.txt '^8 entries, chain intact$'
+has "with eight entries" out.txt '^8 entries, chain intact, head 8:[0-9a-f]{64}$'
