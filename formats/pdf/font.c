@@ -20,9 +20,11 @@
  * mapping wins.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <hb.h>
 #include <hb-ot.h>
@@ -40,16 +42,18 @@
 /* Entries per beginbfchar block (§9.10.3 and the CMap spec: at most 100). */
 #define BFCHAR_BLOCK 100
 
+/* The first fields are the font file's, shared through the cache below
+ * (read only, references counted by HarfBuzz); the rest is this document's. */
 struct tamga__pdf_font {
-	tamga_buf file;         /* the font file; the blob points into it */
-	hb_blob_t *blob;
 	hb_face_t *face;
 	hb_font_t *font;
+	hb_face_t *subset_face; /* face, or its hb_subset_preprocess() copy */
 	unsigned int upem, glyph_count;
 	char name[64];          /* PostScript name, PDF-name safe */
 	double ascent, descent, cap_height; /* font units */
 	double bbox[4];         /* head xMin yMin xMax yMax, font units */
 	double italic_angle, weight;
+	/* This document's: */
 	unsigned char *used;    /* per glyph: shown */
 	char **text;            /* per glyph: UTF-8 text for ToUnicode, or NULL */
 	hb_set_t *unicodes;     /* code points shown */
@@ -201,33 +205,48 @@ static void font_name(struct tamga__pdf_font *f)
 	f->name[n] = '\0';
 }
 
-int tamga__pdf_font_open(struct tamga__pdf_font **out, const char *path)
+/* Drop f's references to the shared part. */
+static void release_face(struct tamga__pdf_font *f)
 {
-	struct tamga__pdf_font *f = NULL;
-	hb_blob_t *table = NULL;
+	hb_face_destroy(f->subset_face);
+	hb_font_destroy(f->font);
+	hb_face_destroy(f->face);
+	f->subset_face = NULL;
+	f->font = NULL;
+	f->face = NULL;
+}
+
+/* Parse a font file into f's shared part (face, font, subset_face and
+ * the metrics); the per-document part stays empty.  The blob owns the
+ * file's bytes and frees them with the face. */
+static int load_face(struct tamga__pdf_font *f, const char *path)
+{
+	tamga_buf file = TAMGA_BUF_INIT;
+	unsigned char *data;
+	hb_blob_t *blob = NULL, *table = NULL;
 	const unsigned char *head;
 	unsigned int head_len = 0;
 	hb_position_t pos;
 	int error = 0;
 
-	*out = NULL;
-	if (path == NULL)
-		path = TAMGA__PDF_FONT_DEFAULT;
-	if ((f = calloc(1, sizeof(*f))) == NULL) {
-		error = tamga__error_oom();
-		goto done;
-	}
-	if ((error = tamga__file_read(&f->file, path, TAMGA__PDF_FONT_FILE_MAX)) < 0) {
+	if ((error = tamga__file_read(&file, path, TAMGA__PDF_FONT_FILE_MAX)) < 0) {
 		tamga__error_prefix("font");
 		goto done;
 	}
-	f->blob = hb_blob_create((const char *)f->file.ptr, (unsigned int)f->file.size, HB_MEMORY_MODE_READONLY,
-	                         NULL, NULL);
-	if (hb_face_count(f->blob) == 0) {
+	/* The blob owns the bytes from here, and frees them even when it
+	 * cannot be made. */
+	data = file.ptr;
+	file.ptr = NULL;
+	if ((blob = hb_blob_create_or_fail((const char *)data, (unsigned int)file.size, HB_MEMORY_MODE_READONLY, data,
+	                                   free)) == NULL) {
+		error = tamga__error_oom();
+		goto done;
+	}
+	if (hb_face_count(blob) == 0) {
 		error = tamga__error_set(TAMGA_EFORMAT, "font %s: not a TrueType or OpenType font", path);
 		goto done;
 	}
-	f->face = hb_face_create(f->blob, 0);
+	f->face = hb_face_create(blob, 0);
 	f->upem = hb_face_get_upem(f->face);
 	f->glyph_count = hb_face_get_glyph_count(f->face);
 	if (f->glyph_count < 2 || f->glyph_count > 65535 || f->upem < 16 || f->upem > 16384) {
@@ -266,6 +285,220 @@ int tamga__pdf_font_open(struct tamga__pdf_font **out, const char *path)
 		error = tamga__error_set(TAMGA_EFORMAT, "font %s: unusable ascender and descender", path);
 		goto done;
 	}
+	/* Shared from here on: nothing may change them. */
+	hb_face_make_immutable(f->face);
+	hb_font_make_immutable(f->font);
+	f->subset_face = hb_face_reference(f->face);
+done:
+	hb_blob_destroy(table);
+	hb_blob_destroy(blob);
+	tamga_buf_dispose(&file);
+	if (error < 0)
+		release_face(f);
+	return error;
+}
+
+/*
+ * The face cache.  Every signature with a stamp shows its caption in the
+ * same font, and parsing it again each time (read 740 KiB, face, font,
+ * HarfBuzz's lazily built tables and shape plans, which live on the face)
+ * cost as much as the rest of the stamp.  So a font file is parsed once
+ * per process and its face and font shared: HarfBuzz objects are
+ * reference-counted with atomics and safe to use from several threads once
+ * made immutable (HarfBuzz's test-multithread shapes with one hb_font_t in
+ * 30 threads); each document gets its own references and its own record
+ * of glyphs shown, so an entry evicted or replaced while a signature uses
+ * it lives on until that document is freed.
+ *
+ * An entry is keyed by path and the file's identity (device, inode, size,
+ * modification time), checked with a stat() on every open: a font
+ * replaced or rewritten at the same path is parsed again.  At most
+ * CACHE_MAX entries (the default font and a few custom ones); beyond that
+ * the least recently used one goes.  Entries are never freed at exit: the
+ * static table reaches them, so LeakSanitizer does not count them, and a
+ * library must not run exit handlers that threads may race with.
+ *
+ * hb_subset_preprocess() makes subsetting ~8x faster (it keeps the cmap
+ * mapping and sanitized tables that hb_subset would otherwise rebuild per
+ * call; its subsets are byte for byte the same) but itself costs about
+ * 15 subsets, so it runs on an entry's second use: a process that signs
+ * once (the tamga CLI) does not pay for it.  It runs outside the lock; the
+ * entry's subset_face is swapped under the lock.
+ */
+#define CACHE_MAX 8
+
+struct cache_entry {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	uint64_t serial;              /* which load this is: the preprocessed face goes to its own entry */
+	uint64_t last_used;
+	unsigned int uses;
+	struct tamga__pdf_font proto; /* shared part; per-document fields NULL */
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_entry *cache[CACHE_MAX];
+static uint64_t cache_clock, cache_serial;
+
+static int same_file(const struct cache_entry *e, const struct stat *st)
+{
+	return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
+	       e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+static void entry_free(struct cache_entry *e)
+{
+	if (e == NULL)
+		return;
+	release_face(&e->proto);
+	free(e->path);
+	free(e);
+}
+
+/* f's shared part from e's, with references of its own. */
+static void share(struct tamga__pdf_font *f, const struct tamga__pdf_font *proto)
+{
+	*f = *proto;
+	hb_face_reference(f->face);
+	hb_font_reference(f->font);
+	hb_face_reference(f->subset_face);
+}
+
+/* Under the lock: the entry for path, or NULL. */
+static struct cache_entry **cache_find(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_MAX; i++)
+		if (cache[i] != NULL && strcmp(cache[i]->path, path) == 0)
+			return &cache[i];
+	return NULL;
+}
+
+/* Under the lock: put e in (replacing path's entry or the least recently
+ * used one). */
+static void cache_put(struct cache_entry *e)
+{
+	struct cache_entry **slot = cache_find(e->path);
+	size_t i;
+
+	if (slot == NULL) {
+		slot = &cache[0];
+		for (i = 0; i < CACHE_MAX; i++) {
+			if (cache[i] == NULL) {
+				slot = &cache[i];
+				break;
+			}
+			if (cache[i]->last_used < (*slot)->last_used)
+				slot = &cache[i];
+		}
+	}
+	entry_free(*slot);
+	*slot = e;
+}
+
+/* Give path's entry (load serial) the preprocessed face, if it is still
+ * there; else drop it. */
+static void cache_preprocess(const char *path, uint64_t serial, hb_face_t *face, unsigned int glyph_count)
+{
+	hb_face_t *pre = hb_subset_preprocess(face);
+	struct cache_entry **slot;
+
+	/* On failure HarfBuzz hands back a reference to the face itself or
+	 * an empty face: keep subsetting from the original then. */
+	if (pre == face || hb_face_get_glyph_count(pre) != glyph_count) {
+		hb_face_destroy(pre);
+		return;
+	}
+	hb_face_make_immutable(pre);
+	pthread_mutex_lock(&cache_lock);
+	if ((slot = cache_find(path)) != NULL && (*slot)->serial == serial) {
+		hb_face_destroy((*slot)->proto.subset_face);
+		(*slot)->proto.subset_face = pre;
+		pre = NULL;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	hb_face_destroy(pre);
+}
+
+/* f's shared part for path: from the cache, or loaded and cached. */
+static int open_face(struct tamga__pdf_font *f, const char *path)
+{
+	struct cache_entry *e = NULL, **slot;
+	struct stat before, after;
+	hb_face_t *to_preprocess = NULL;
+	uint64_t serial = 0;
+	unsigned int glyph_count = 0;
+	int error = 0, have_stat;
+
+	have_stat = stat(path, &before) == 0 && S_ISREG(before.st_mode);
+	if (have_stat) {
+		pthread_mutex_lock(&cache_lock);
+		if ((slot = cache_find(path)) != NULL && same_file(*slot, &before)) {
+			e = *slot;
+			e->last_used = ++cache_clock;
+			share(f, &e->proto);
+			if (++e->uses == 2) {
+				to_preprocess = hb_face_reference(e->proto.face);
+				serial = e->serial;
+				glyph_count = e->proto.glyph_count;
+			}
+		}
+		pthread_mutex_unlock(&cache_lock);
+		if (e != NULL) {
+			if (to_preprocess != NULL) {
+				cache_preprocess(path, serial, to_preprocess, glyph_count);
+				hb_face_destroy(to_preprocess);
+			}
+			return 0;
+		}
+	}
+	/* HarfBuzz's default language is set up racily on first use
+	 * (harfbuzz#1191): settle it before any thread shapes. */
+	(void)hb_language_get_default();
+	if ((error = load_face(f, path)) < 0)
+		return error;
+	/* Cache it only if the file did not change while it was read, and
+	 * not at all when the memory for an entry is lacking. */
+	if (!have_stat || stat(path, &after) != 0 || before.st_dev != after.st_dev || before.st_ino != after.st_ino ||
+	    before.st_size != after.st_size || before.st_mtim.tv_sec != after.st_mtim.tv_sec ||
+	    before.st_mtim.tv_nsec != after.st_mtim.tv_nsec)
+		return 0;
+	if ((e = calloc(1, sizeof(*e))) == NULL || (e->path = strdup(path)) == NULL) {
+		free(e);
+		return 0;
+	}
+	e->dev = after.st_dev;
+	e->ino = after.st_ino;
+	e->size = after.st_size;
+	e->mtime = after.st_mtim;
+	e->uses = 1;
+	share(&e->proto, f);
+	pthread_mutex_lock(&cache_lock);
+	e->serial = ++cache_serial;
+	e->last_used = ++cache_clock;
+	cache_put(e);
+	pthread_mutex_unlock(&cache_lock);
+	return 0;
+}
+
+int tamga__pdf_font_open(struct tamga__pdf_font **out, const char *path)
+{
+	struct tamga__pdf_font *f = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (path == NULL)
+		path = TAMGA__PDF_FONT_DEFAULT;
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		error = tamga__error_oom();
+		goto done;
+	}
+	if ((error = open_face(f, path)) < 0)
+		goto done;
 	if ((f->used = calloc(f->glyph_count, 1)) == NULL || (f->text = calloc(f->glyph_count, sizeof(char *))) == NULL) {
 		error = tamga__error_oom();
 		goto done;
@@ -278,7 +511,6 @@ int tamga__pdf_font_open(struct tamga__pdf_font **out, const char *path)
 	*out = f;
 	f = NULL;
 done:
-	hb_blob_destroy(table);
 	tamga__pdf_font_free(f);
 	return error;
 }
@@ -295,10 +527,7 @@ void tamga__pdf_font_free(struct tamga__pdf_font *f)
 	free(f->text);
 	free(f->used);
 	hb_set_destroy(f->unicodes);
-	hb_font_destroy(f->font);
-	hb_face_destroy(f->face);
-	hb_blob_destroy(f->blob);
-	tamga_buf_dispose(&f->file);
+	release_face(f);
 	free(f);
 }
 
@@ -559,7 +788,7 @@ static int make_subset(struct tamga__pdf_font *f, tamga_buf *out)
 	for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		hb_set_add(tables, drop[i]);
 	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
-	if ((sub = hb_subset_or_fail(f->face, in)) == NULL) {
+	if ((sub = hb_subset_or_fail(f->subset_face, in)) == NULL) {
 		error = tamga__error_set(TAMGA_ERROR, "font %s: HarfBuzz could not subset it", f->name);
 		goto done;
 	}

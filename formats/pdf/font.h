@@ -34,6 +34,9 @@ struct tamga__pdf_font;
 /*
  * Read a TrueType font (glyf outlines; the first face of a collection) from
  * path, NULL for TAMGA__PDF_FONT_DEFAULT.  *out belongs to the caller.
+ * The parsed file is cached per process (at most 8 paths, reparsed when
+ * the file at path changes) and shared, read only, between threads; what
+ * *out records is its own.
  * Errors: TAMGA_EIO (names the path), TAMGA_ELIMIT (file over 32 MiB),
  * TAMGA_EFORMAT (not a font), TAMGA_EUNSUPPORTED (no TrueType outlines,
  * e.g. a CFF-flavoured OpenType font), TAMGA_ENOMEM.
