@@ -523,8 +523,17 @@ static const char *level_of(const struct tamga__sig_evidence *se, const struct t
 
 	if (se->kind == TAMGA__SIG_DOC_TIMESTAMP)
 		return "PDF-DOCUMENT-TIMESTAMP";
-	if (se->kind == TAMGA__SIG_XMLDSIG) /* XAdES B-LT/B-LTA: not written or read yet */
-		return !c->has_signing_certificate ? "XMLDSig" : poe ? "XAdES-B-T" : "XAdES-B-B";
+	if (se->kind == TAMGA__SIG_XMLDSIG) {
+		/* B-LT: a valid signature time-stamp and embedded revocation values
+		 * (xades:RevocationValues; written with CertificateValues, by tamga
+		 * and by Office's XAdES-X-L).  B-LTA is not read. */
+		if (!c->has_signing_certificate)
+			return "XMLDSig";
+		if (poe == 0)
+			return "XAdES-B-B";
+		lt = sk_X509_CRL_num(c->crls) > 0 || c->ocsp_count > 0;
+		return lt ? "XAdES-B-LT" : "XAdES-B-T";
+	}
 	if (se->subfilter == NULL || strcmp(se->subfilter, "ETSI.CAdES.detached") != 0)
 		return "PDF-CMS";
 	if (!c->has_signing_certificate)

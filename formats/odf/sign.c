@@ -371,7 +371,12 @@ static int signatures_file(tamga_buf *out, const struct tamga__sign_job *job, co
 	so.signer = job->opts->signer;
 	so.digest = job->digest;
 	so.pkg = &pkg;
-	so.tsa_url = job->opts->level == TAMGA_LEVEL_B_T ? job->opts->tsa_url : NULL;
+	so.tsa_url = job->opts->level == TAMGA_LEVEL_B_T || job->opts->level == TAMGA_LEVEL_B_LT ? job->opts->tsa_url
+	                                                                                         : NULL;
+	so.lt = job->opts->level == TAMGA_LEVEL_B_LT;
+	so.revocation = (int)job->opts->revocation;
+	so.crl_files = job->opts->crl_files;
+	so.crl_file_count = job->opts->crl_file_count;
 	if ((error = tamga__xmldsig_sign(sig, &so)) < 0)
 		goto done;
 
@@ -409,9 +414,9 @@ int tamga__odf_sign(struct tamga__sign_job *job)
 	int error;
 
 	memset(&m, 0, sizeof(m));
-	if (o->level == TAMGA_LEVEL_B_LT || o->level == TAMGA_LEVEL_B_LTA)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OpenDocument: levels B-B and B-T only (XAdES B-LT and "
-		                                            "B-LTA are not written yet)");
+	if (o->level == TAMGA_LEVEL_B_LTA)
+		return tamga__error_set(TAMGA_EUNSUPPORTED, "OpenDocument: level B-LTA (a XAdES archive time-stamp) is "
+		                                            "not supported; sign at B-B, B-T or B-LT");
 	if (o->certify)
 		return tamga__error_set(TAMGA_EUNSUPPORTED, "OpenDocument has no certification signatures (--certify "
 		                                            "is for PDF)");

@@ -413,9 +413,9 @@ static int refuse(const struct tamga__sign_job *job)
 {
 	const tamga_sign_options *o = job->opts;
 
-	if (o->level == TAMGA_LEVEL_B_LT || o->level == TAMGA_LEVEL_B_LTA)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OOXML: levels B-LT and B-LTA are not supported for XAdES "
-		                                            "yet; sign at B-B or B-T");
+	if (o->level == TAMGA_LEVEL_B_LTA)
+		return tamga__error_set(TAMGA_EUNSUPPORTED, "OOXML: level B-LTA (a XAdES archive time-stamp) is not "
+		                                            "supported; sign at B-B, B-T or B-LT");
 	if (o->certify)
 		return tamga__error_set(TAMGA_EUNSUPPORTED, "OOXML: certification signatures (--certify) are a PDF "
 		                                            "feature");
@@ -488,7 +488,11 @@ int tamga__ooxml_sign(struct tamga__sign_job *job)
 	so.signer = o->signer;
 	so.digest = job->digest;
 	so.pkg = &xpkg;
-	so.tsa_url = o->level == TAMGA_LEVEL_B_T ? o->tsa_url : NULL;
+	so.tsa_url = o->level == TAMGA_LEVEL_B_T || o->level == TAMGA_LEVEL_B_LT ? o->tsa_url : NULL;
+	so.lt = o->level == TAMGA_LEVEL_B_LT;
+	so.revocation = (int)o->revocation;
+	so.crl_files = o->crl_files;
+	so.crl_file_count = o->crl_file_count;
 	if ((error = tamga__xmldsig_sign(xmlDocGetRootElement(doc), &so)) < 0 ||
 	    (error = tamga__xml_serialize(&sigxml, doc)) < 0 ||
 	    (error = tamga__zip_edit_put(edit, pl.sig_key, sigxml.ptr, sigxml.size, 0)) < 0)

@@ -8,8 +8,9 @@
  * already in the file); for each, the paths of its signer and of its
  * time-stamp authorities are built from the certificates at hand (a missing
  * issuer fetched from the AIA caIssuers URL), every non-root certificate
- * of them gets revocation data (OCSP and/or CRLs per o->revocation), and
- * one /VRI entry lists that subject's certificates, CRLs and responses.
+ * of them gets revocation data (OCSP and/or CRLs per o->revocation): the
+ * gathering is pki/ltvdata.c's (struct tamga__ltv_subject is there).  One
+ * /VRI entry lists that subject's certificates, CRLs and responses.
  */
 #ifndef TAMGA_FORMATS_PDF_LTV_H
 #define TAMGA_FORMATS_PDF_LTV_H
@@ -17,16 +18,7 @@
 #include <openssl/x509.h>
 
 #include "formats/pdf/pdf.h"
-
-struct tamga__ltv_subject {
-	const unsigned char *der;   /* the CMS (signature) or time-stamp token, DER, as in /Contents */
-	size_t len;
-	X509 *signer;               /* its signer (TSA) certificate; NULL: looked up in der */
-	STACK_OF(X509) *extra;      /* more certificates for its paths; may be NULL */
-	tamga_time poe;             /* a signature: its earliest valid signature time-stamp; 0 none */
-	int timestamp;              /* der is a document time-stamp (no revocation verdict on it) */
-	const char *id;             /* for messages: the field name */
-};
+#include "pki/ltvdata.h"
 
 /* What was added (counts of new /DSS objects) and what the caller should
  * hear about ("; " between notes). */

@@ -1,7 +1,8 @@
 /*
  * formats/xmldsig/sign.c - XML-DSig signing of a handler's template with
- * XAdES (ETSI EN 319 132-1) B-B properties and the B-T signature
- * time-stamp.
+ * XAdES (ETSI EN 319 132-1) B-B properties, the B-T signature time-stamp
+ * and the B-LT validation data (§5.5.1 CertificateValues, §5.5.2
+ * RevocationValues).
  *
  *   <ds:Signature Id>
  *     <ds:SignedInfo> C14N, SignatureMethod, References (handler's) </…>
@@ -14,6 +15,10 @@
  *        <xd:UnsignedProperties><xd:UnsignedSignatureProperties>
  *           <xd:SignatureTimeStamp><ds:CanonicalizationMethod/>
  *           <xd:EncapsulatedTimeStamp>base64 token</…>   <- B-T, here
+ *           <xd:CertificateValues><xd:EncapsulatedX509Certificate>… <- B-LT:
+ *              the paths' certificates KeyInfo and the token lack
+ *           <xd:RevocationValues><xd:CRLValues><xd:EncapsulatedCRLValue>…
+ *              <xd:OCSPValues><xd:EncapsulatedOCSPValue>… (OCSPResponse)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "formats/xmldsig/internal.h"
+#include "pki/ltvdata.h"
 #include "pki/pki.h"
 #include "pki/signer_internal.h"
 #include "pki/tsp.h"
@@ -333,10 +339,11 @@ static xmlNodePtr child_or_new(xmlNodePtr parent, xmlNsPtr ns, const char *name)
 
 /* B-T: ETSI EN 319 132-1 §5.3: SignatureTimeStamp over the C14N of
  * ds:SignatureValue. */
-static int add_timestamp(xmlNodePtr sig, const struct tamga__xml_sign_options *o)
+static int add_timestamp(xmlNodePtr sig, const struct tamga__xml_sign_options *o, tamga_buf *token,
+                         xmlNodePtr *usp_out)
 {
 	xmlNodePtr sv = child(sig, TAMGA__NS_DSIG, "SignatureValue"), qp, up, usp, ts, cm;
-	tamga_buf c14n = TAMGA_BUF_INIT, token = TAMGA_BUF_INIT;
+	tamga_buf c14n = TAMGA_BUF_INIT;
 	struct tamga__tsp_query q;
 	unsigned char dg[EVP_MAX_MD_SIZE];
 	unsigned int dglen = 0;
@@ -357,9 +364,9 @@ static int add_timestamp(xmlNodePtr sig, const struct tamga__xml_sign_options *o
 	}
 	q.digest = dg;
 	q.digest_len = dglen;
-	if ((error = tamga__tsp_timestamp(&token, o->tsa_url, o->tsa_timeout, &q)) < 0)
+	if ((error = tamga__tsp_timestamp(token, o->tsa_url, o->tsa_timeout, &q)) < 0)
 		goto done;
-	if ((b64 = tamga__xml_base64(token.ptr, token.size)) == NULL) {
+	if ((b64 = tamga__xml_base64(token->ptr, token->size)) == NULL) {
 		error = TAMGA_ENOMEM;
 		goto done;
 	}
@@ -373,16 +380,161 @@ static int add_timestamp(xmlNodePtr sig, const struct tamga__xml_sign_options *o
 	}
 	xmlSetNs(cm, xmlNewNs(cm, (const xmlChar *)TAMGA__NS_DSIG, (const xmlChar *)"ds"));
 	xmlSetProp(cm, (const xmlChar *)"Algorithm", (const xmlChar *)ALG_C14N);
+	*usp_out = usp;
 done:
 	free(b64);
 	tamga_buf_dispose(&c14n);
-	tamga_buf_dispose(&token);
+	return error;
+}
+
+
+/* SHA-256 of x's DER into the list (for "already in the signature"). */
+static int sha_push(tamga_buf *list, X509 *x)
+{
+	unsigned char *der = NULL, md[32];
+	int len = i2d_X509(x, &der), error = 0;
+
+	if (len <= 0 || !EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL))
+		error = tamga__error_openssl(TAMGA_ECRYPTO, "cannot hash a certificate");
+	else
+		error = tamga__buf_append(list, md, sizeof(md));
+	OPENSSL_free(der);
+	return error;
+}
+
+static int sha_in(const tamga_buf *list, const unsigned char md[32])
+{
+	size_t i;
+
+	for (i = 0; i + 32 <= list->size; i += 32)
+		if (memcmp(list->ptr + i, md, 32) == 0)
+			return 1;
+	return 0;
+}
+
+/* One xd:NAME child of parent holding base64 of der. */
+static int put_value(xmlNodePtr parent, const char *name, const unsigned char *der, size_t len)
+{
+	char *b64 = tamga__xml_base64(der, len);
+	int error = 0;
+
+	if (b64 == NULL)
+		return TAMGA_ENOMEM;
+	if (xmlNewChild(parent, parent->ns, (const xmlChar *)name, (const xmlChar *)b64) == NULL)
+		error = tamga__error_oom();
+	free(b64);
+	return error;
+}
+
+/*
+ * B-LT: EN 319 132-1 §5.5.1 (CertificateValues: the certificates used to
+ * validate the signature, those already in ds:KeyInfo need not be there;
+ * the time-stamp token's own are in the signature too) and §5.5.2
+ * (RevocationValues), after the SignatureTimeStamp in usp.  What is
+ * gathered, and the refusal of a signer revoked at or before the
+ * time-stamp, are pki/ltvdata.c's, as for PAdES B-LT.
+ */
+static int add_validation_data(xmlNodePtr sig, xmlNodePtr usp, const struct tamga__xml_sign_options *o,
+                               const tamga_buf *token)
+{
+	struct tamga__ltvdata l;
+	struct tamga__ltvdata_options lo;
+	struct tamga__ltv_subject s;
+	struct tamga__ltv_ids ids = { NULL, 0, 0 };
+	STACK_OF(X509) *chain = sk_X509_new_null(), *tok_certs = NULL;
+	CMS_ContentInfo *tok = tamga__ltvdata_cms_parse(token->ptr, token->size);
+	tamga_buf notes = TAMGA_BUF_INIT, have = TAMGA_BUF_INIT;
+	xmlNodePtr cv, rv, crls = NULL, ocsps = NULL;
+	char *id = NULL;
+	size_t k;
+	int i, kind, error;
+
+	memset(&lo, 0, sizeof(lo));
+	memset(&s, 0, sizeof(s));
+	lo.revocation = o->revocation;
+	lo.crl_files = o->crl_files;
+	lo.crl_file_count = o->crl_file_count;
+	if ((error = tamga__ltvdata_init(&l, &lo, &notes)) < 0)
+		goto done;
+	if (chain == NULL || tok == NULL) {
+		error = tok == NULL ? tamga__error_set(TAMGA_ERROR, "the signature time-stamp token cannot be read")
+		                    : tamga__error_oom();
+		goto done;
+	}
+	s.signer = tamga__cert_x509(tamga_signer_cert(o->signer));
+	if ((error = sha_push(&have, s.signer)) < 0)
+		goto done;
+	for (k = 0; k < tamga_signer_chain_length(o->signer); k++) {
+		X509 *x = tamga__cert_x509(tamga_signer_chain_cert(o->signer, k));
+
+		if (!sk_X509_push(chain, x)) {
+			error = tamga__error_oom();
+			goto done;
+		}
+		if ((error = sha_push(&have, x)) < 0)
+			goto done;
+	}
+	tok_certs = CMS_get1_certs(tok);
+	for (i = 0; i < sk_X509_num(tok_certs); i++)
+		if ((error = sha_push(&have, sk_X509_value(tok_certs, i))) < 0)
+			goto done;
+	id = (char *)xmlGetProp(sig, (const xmlChar *)"Id");
+	s.extra = chain;
+	s.token = token->ptr;
+	s.token_len = token->size;
+	s.poe = tamga__ltvdata_token_time(tok);
+	s.id = id ? id : "the signature";
+	if ((error = tamga__ltvdata_subject(&l, &s, &ids)) < 0)
+		goto done;
+
+	if ((cv = xmlNewChild(usp, usp->ns, (const xmlChar *)"CertificateValues", NULL)) == NULL ||
+	    (rv = xmlNewChild(usp, usp->ns, (const xmlChar *)"RevocationValues", NULL)) == NULL) {
+		error = tamga__error_oom();
+		goto done;
+	}
+	/* RevocationValuesType: CRLValues, then OCSPValues. */
+	for (kind = TAMGA__LTV_CERT; kind <= TAMGA__LTV_OCSP; kind++)
+		for (k = 0; k < ids.n; k++) {
+			const struct tamga__ltv_item *it = &l.items[ids.v[k]];
+
+			if (it->kind != kind)
+				continue;
+			if (kind == TAMGA__LTV_CERT) {
+				if (!sha_in(&have, it->sha))
+					error = put_value(cv, "EncapsulatedX509Certificate", it->der, it->len);
+			} else if (kind == TAMGA__LTV_CRL) {
+				if (crls == NULL &&
+				    (crls = xmlNewChild(rv, usp->ns, (const xmlChar *)"CRLValues", NULL)) == NULL)
+					error = tamga__error_oom();
+				if (error == 0)
+					error = put_value(crls, "EncapsulatedCRLValue", it->der, it->len);
+			} else {
+				if (ocsps == NULL &&
+				    (ocsps = xmlNewChild(rv, usp->ns, (const xmlChar *)"OCSPValues", NULL)) == NULL)
+					error = tamga__error_oom();
+				if (error == 0)
+					error = put_value(ocsps, "EncapsulatedOCSPValue", it->der, it->len);
+			}
+			if (error < 0)
+				goto done;
+		}
+done:
+	xmlFree(id);
+	free(ids.v);
+	tamga__ltvdata_dispose(&l);
+	sk_X509_pop_free(tok_certs, X509_free);
+	CMS_ContentInfo_free(tok);
+	sk_X509_free(chain);
+	tamga_buf_dispose(&notes);
+	tamga_buf_dispose(&have);
 	return error;
 }
 
 int tamga__xmldsig_sign(xmlNodePtr sig, const struct tamga__xml_sign_options *o)
 {
 	xmlSecDSigCtxPtr ctx = NULL;
+	tamga_buf token = TAMGA_BUF_INIT;
+	xmlNodePtr usp = NULL;
 	int error;
 
 	if (sig == NULL || sig->doc == NULL || o == NULL || o->signer == NULL)
@@ -413,9 +565,12 @@ int tamga__xmldsig_sign(xmlNodePtr sig, const struct tamga__xml_sign_options *o)
 		                         "transform or algorithm not allowed, or a malformed Reference)");
 		goto done;
 	}
-	if (o->tsa_url != NULL)
-		error = add_timestamp(sig, o);
+	if (o->tsa_url != NULL && (error = add_timestamp(sig, o, &token, &usp)) == 0 && o->lt)
+		error = add_validation_data(sig, usp, o, &token);
+	else if (error == 0 && o->lt)
+		error = tamga__error_set(TAMGA_EINVAL, "XAdES B-LT needs a time-stamp authority");
 done:
+	tamga_buf_dispose(&token);
 	tamga__xml_set_package(NULL);
 	if (ctx != NULL)
 		xmlSecDSigCtxDestroy(ctx);

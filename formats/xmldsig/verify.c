@@ -2,7 +2,20 @@
  * formats/xmldsig/verify.c - integrity of one ds:Signature (W3C XML-DSig
  * 1.1 §3.2 core validation, plus every Manifest Reference) with its XAdES
  * signing-certificate binding, signing time and signature time-stamps
- * (ETSI EN 319 132-1 §5.2.2, §5.2.1, §5.3), in tamga__cms_result's words.
+ * (ETSI EN 319 132-1 §5.2.2, §5.2.1, §5.3), in tamga__cms_result's words;
+ * and the validation data the signature carries for the verifier
+ * (§5.5.1 CertificateValues, §5.5.2 RevocationValues, also inside
+ * XAdES 1.4.1 TimeStampValidationData; Office's XAdES-X-L has them):
+ *
+ *   xd:UnsignedSignatureProperties
+ *     xd:CertificateValues/xd:EncapsulatedX509Certificate   -> result.certs
+ *     xd:RevocationValues/xd:CRLValues/xd:EncapsulatedCRLValue -> result.crls
+ *                        /xd:OCSPValues/xd:EncapsulatedOCSPValue -> result.ocsps
+ *     xades141:TimeStampValidationData/(the same two)
+ *
+ * These are unsigned: they only help build paths and judge revocation
+ * (a certificate from them is never the signer, which KeyInfo alone
+ * names); a malformed one is a warning and is left out.
  *
  * Order: structure (tamga's own checks, before xmlsec sees anything: the
  * wrapping, URI, transform and KeyInfo rules of xmldsig.h), then the
@@ -17,6 +30,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
 #include <xmlsec/xmlsec.h>
@@ -28,6 +42,8 @@
 
 #define MAX_REFS 10000
 #define MAX_TIMESTAMPS 16
+#define MAX_VALUES 256                  /* certificates, CRLs, OCSP responses: each */
+#define MAX_VALUE_B64 ((size_t)8 << 20) /* one value's base64 text */
 #define STOP 1
 
 struct vctx {
@@ -699,6 +715,173 @@ static int read_timestamps(struct vctx *v)
 	return 0;
 }
 
+/* ------------------------------------------------------------ validation data */
+
+/* node is the XAdES element name, in the namespace of SignedProperties. */
+static int is_xades(struct vctx *v, xmlNodePtr node, const char *name)
+{
+	return node->ns != NULL && node->ns->href != NULL && v->signed_props->ns != NULL &&
+	       strcmp((const char *)node->ns->href, (const char *)v->signed_props->ns->href) == 0 &&
+	       strcmp((const char *)node->name, name) == 0;
+}
+
+/* The DER of one Encapsulated*Value; 1 with a warning when it is not
+ * usable (too large, not base64, empty). */
+static int value_der(struct vctx *v, xmlNodePtr n, const char *what, tamga_buf *der)
+{
+	char *t = text(n);
+	int error, skip = 1;
+
+	der->size = 0;
+	if (t == NULL)
+		return tamga__error_oom();
+	if (strlen(t) > MAX_VALUE_B64)
+		error = warn(v, "an embedded %s larger than %zu bytes of base64 is ignored", what, MAX_VALUE_B64);
+	else if (tamga__xml_unbase64(der, t) < 0 || der->size == 0) {
+		tamga_error_clear();
+		error = warn(v, "an embedded %s is not base64 and is ignored", what);
+	} else
+		error = skip = 0;
+	free(t);
+	return error < 0 ? error : skip;
+}
+
+static int add_cert_value(struct vctx *v, const tamga_buf *der)
+{
+	struct tamga__cms_result *r = &v->out->result;
+	const unsigned char *p = der->ptr;
+	X509 *x = d2i_X509(NULL, &p, (long)der->size);
+	int i;
+
+	ERR_clear_error();
+	if (x == NULL || p != der->ptr + der->size) {
+		X509_free(x);
+		return warn(v, "an embedded certificate (CertificateValues) is not a DER certificate and is ignored");
+	}
+	for (i = 0; i < sk_X509_num(r->certs); i++)
+		if (X509_cmp(sk_X509_value(r->certs, i), x) == 0) {
+			X509_free(x);
+			return 0;
+		}
+	if (!sk_X509_push(r->certs, x)) {
+		X509_free(x);
+		return tamga__error_oom();
+	}
+	return 0;
+}
+
+static int add_crl_value(struct vctx *v, const tamga_buf *der)
+{
+	struct tamga__cms_result *r = &v->out->result;
+	const unsigned char *p = der->ptr;
+	X509_CRL *c = d2i_X509_CRL(NULL, &p, (long)der->size);
+
+	ERR_clear_error();
+	if (c == NULL || p != der->ptr + der->size) {
+		X509_CRL_free(c);
+		return warn(v, "an embedded CRL (RevocationValues) is not a DER CRL and is ignored");
+	}
+	if ((r->crls == NULL && (r->crls = sk_X509_CRL_new_null()) == NULL) || !sk_X509_CRL_push(r->crls, c)) {
+		X509_CRL_free(c);
+		return tamga__error_oom();
+	}
+	return 0;
+}
+
+static int add_ocsp_value(struct vctx *v, const tamga_buf *der)
+{
+	struct tamga__cms_result *r = &v->out->result;
+	const unsigned char *p = der->ptr;
+	OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)der->size);
+	int whole = resp != NULL && p == der->ptr + der->size;
+	struct tamga__blob *b;
+
+	OCSP_RESPONSE_free(resp);
+	ERR_clear_error();
+	if (!whole)
+		return warn(v, "an embedded OCSP response (RevocationValues) is not a DER OCSPResponse and is ignored");
+	if ((b = realloc(r->ocsps, (r->ocsp_count + 1) * sizeof(*b))) == NULL)
+		return tamga__error_oom();
+	r->ocsps = b;
+	memset(&b[r->ocsp_count], 0, sizeof(*b));
+	if ((b[r->ocsp_count].data = malloc(der->size)) == NULL)
+		return tamga__error_oom();
+	memcpy(b[r->ocsp_count].data, der->ptr, der->size);
+	b[r->ocsp_count++].len = der->size;
+	return 0;
+}
+
+/* Every VALUE child of parent (may be NULL) through add, within the count
+ * limit (*count). */
+static int read_values(struct vctx *v, xmlNodePtr parent, const char *value, const char *what, size_t *count,
+                       int (*add)(struct vctx *, const tamga_buf *))
+{
+	tamga_buf der = TAMGA_BUF_INIT;
+	xmlNodePtr c;
+	int error = 0;
+
+	for (c = parent ? tamga__xml_first_elem(parent) : NULL; c != NULL && error >= 0; c = tamga__xml_next_elem(c)) {
+		if (!is_xades(v, c, value))
+			continue;
+		if (*count >= MAX_VALUES) {
+			error = warn(v, "more than %d embedded %ss: the rest are ignored", MAX_VALUES, what);
+			break;
+		}
+		++*count;
+		if ((error = value_der(v, c, what, &der)) == 0)
+			error = add(v, &der);
+	}
+	tamga_buf_dispose(&der);
+	return error < 0 ? error : 0;
+}
+
+struct value_counts {
+	size_t certs, crls, ocsps;
+};
+
+/* CertificateValues and RevocationValues among the children of parent. */
+static int read_value_sets(struct vctx *v, xmlNodePtr parent, struct value_counts *n)
+{
+	xmlNodePtr c, g;
+	int error = 0;
+
+	for (c = tamga__xml_first_elem(parent); c != NULL && error == 0; c = tamga__xml_next_elem(c)) {
+		if (is_xades(v, c, "CertificateValues"))
+			error = read_values(v, c, "EncapsulatedX509Certificate", "certificate", &n->certs, add_cert_value);
+		else if (is_xades(v, c, "RevocationValues"))
+			for (g = tamga__xml_first_elem(c); g != NULL && error == 0; g = tamga__xml_next_elem(g)) {
+				if (is_xades(v, g, "CRLValues"))
+					error = read_values(v, g, "EncapsulatedCRLValue", "CRL", &n->crls, add_crl_value);
+				else if (is_xades(v, g, "OCSPValues"))
+					error = read_values(v, g, "EncapsulatedOCSPValue", "OCSP response", &n->ocsps,
+					                    add_ocsp_value);
+			}
+	}
+	return error;
+}
+
+static int read_validation_data(struct vctx *v)
+{
+	xmlNodePtr qp = v->signed_props->parent, up, usp, c;
+	struct value_counts n = { 0, 0, 0 };
+	int error = 0;
+
+	for (up = tamga__xml_first_elem(qp); up != NULL && error == 0; up = tamga__xml_next_elem(up)) {
+		if (!is_xades(v, up, "UnsignedProperties"))
+			continue;
+		for (usp = tamga__xml_first_elem(up); usp != NULL && error == 0; usp = tamga__xml_next_elem(usp)) {
+			if (!is_xades(v, usp, "UnsignedSignatureProperties"))
+				continue;
+			if ((error = read_value_sets(v, usp, &n)) != 0)
+				break;
+			for (c = tamga__xml_first_elem(usp); c != NULL && error == 0; c = tamga__xml_next_elem(c))
+				if (tamga__xml_is(c, TAMGA__NS_XADES141, "TimeStampValidationData"))
+					error = read_value_sets(v, c, &n);
+		}
+	}
+	return error;
+}
+
 /* ------------------------------------------------------------ digests */
 
 /* Parts that xmlsec will parse are parsed first by tamga__xml_parse, so a
@@ -865,7 +1048,8 @@ static int run(struct vctx *v, const struct tamga__xml_package *pkg)
 		r->has_signing_certificate = 1;
 	}
 	r->has_signed_attributes = v->signed_props != NULL;
-	if (v->signed_props != NULL && ((error = read_signing_time(v)) != 0 || (error = read_timestamps(v)) != 0))
+	if (v->signed_props != NULL && ((error = read_signing_time(v)) != 0 || (error = read_timestamps(v)) != 0 ||
+	                                (error = read_validation_data(v)) != 0))
 		goto done;
 done:
 	tamga__xml_set_package(NULL);

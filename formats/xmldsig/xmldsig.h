@@ -1,6 +1,6 @@
 /*
  * formats/xmldsig/xmldsig.h - XML-DSig (W3C XML Signature 1.1) with XAdES
- * (ETSI EN 319 132-1) B-B and B-T, for the package formats: OOXML
+ * (ETSI EN 319 132-1) B-B, B-T and B-LT, for the package formats: OOXML
  * (ECMA-376 Part 2 §13, `_xmlsignatures/sigN.xml`) and ODF (ODF 1.2
  * Part 3 §4, `META-INF/documentsignatures.xml`).  (internal)
  *
@@ -123,6 +123,13 @@ struct tamga__xml_sign_options {
 	                                          the C14N of ds:SignatureValue goes into
 	                                          UnsignedSignatureProperties */
 	long tsa_timeout;                      /* seconds, 0: default */
+	/* B-LT (with tsa_url): after the SignatureTimeStamp, xades:CertificateValues
+	 * and xades:RevocationValues (EN 319 132-1 §5.5.1, §5.5.2) gathered by
+	 * pki/ltvdata.c as PAdES B-LT gathers them. */
+	int lt;
+	int revocation;                        /* tamga_revdata */
+	const char *const *crl_files;          /* CRLs (PEM or DER) instead of fetching them */
+	size_t crl_file_count;
 };
 
 /*
@@ -136,8 +143,17 @@ struct tamga__xml_sign_options {
  * KeyInfo element).
  * Package References use struct tamga__xml_package; a URI with
  * "?ContentType=" keeps its query in the output but not in the lookup.
+ * B-LT adds, after the time-stamp, the certificates of the signer's and
+ * the TSA's paths that neither KeyInfo nor the time-stamp token carries
+ * (xades:CertificateValues, possibly empty) and revocation data for every
+ * non-root certificate of them (xades:RevocationValues: CRLValues and/or
+ * OCSPValues per o->revocation); unsigned properties, outside what the
+ * SignatureValue covers.
  * Errors: TAMGA_EFORMAT (template), TAMGA_ENOTFOUND (a part), TAMGA_ECRYPTO,
- * and for B-T what tamga__tsp_timestamp() returns.
+ * for B-T what tamga__tsp_timestamp() returns, and for B-LT what
+ * tamga__ltvdata_subject() returns (TAMGA_ESTATE: the signer's certificate
+ * revoked at or before the time-stamp; TAMGA_ENOTFOUND / TAMGA_EIO: no
+ * revocation data for a certificate).
  */
 int tamga__xmldsig_sign(xmlNodePtr sig, const struct tamga__xml_sign_options *o);
 
