@@ -4,7 +4,7 @@
 TAMGAD=$TAMGA_BUILD/bin/tamgad
 
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 
 # start NAME ARGS... : run tamgad in the background, wait for its address;
