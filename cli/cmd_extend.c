@@ -1,7 +1,8 @@
 /*
  * cli/cmd_extend.c - tamga extend: raise the signatures already in a PDF to
  * PAdES B-LT or B-LTA (validation data in the /DSS, a document time-stamp),
- * and re-time-stamp archives.
+ * and re-time-stamp archives; those of an office document (OOXML, ODF) to
+ * XAdES B-LT.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,14 +24,21 @@ static void extend_help(FILE *out)
 	      "data of its last document time-stamp and a new one: do it before that\n"
 	      "time-stamp's TSA certificate expires.\n"
 	      "\n"
+	      "An office document IN (DOCX, XLSX, PPTX, ODT, ODS) is raised to XAdES B-LT\n"
+	      "only: each XML signature without them gets a signature time-stamp (from --tsa,\n"
+	      "required then) and CertificateValues + RevocationValues, in its unsigned\n"
+	      "properties; only the signature part changes, every other ZIP entry is copied\n"
+	      "byte for byte.  Signatures with RevocationValues already are left as they are.\n"
+	      "\n"
 	      "Nothing is written when any signature is malformed, fails its integrity check\n"
 	      "or was followed by changes it does not allow, or when its signer's certificate\n"
 	      "was revoked before its signature time-stamp (or at all, when it has none).\n"
 	      "\n"
 	      "Options:\n"
 	      "  --level B-LT|B-LTA     the level to reach (required)\n"
-	      "  --tsa URL              B-LTA: the document time-stamp's authority (http://\n"
-	      "                         or https://)\n"
+	      "  --tsa URL              the time-stamp authority (http:// or https://): PDF\n"
+	      "                         B-LTA, the document time-stamp; office B-LT, the\n"
+	      "                         signature time-stamp of a signature without one\n"
 	      "  --revocation auto|crl|ocsp|both\n"
 	      "                         revocation data to embed for each certificate of the\n"
 	      "                         signers' and the TSAs' paths: auto (default) an OCSP\n"
@@ -111,8 +119,6 @@ int cmd_extend(int argc, char **argv)
 		                       "'tamga sign'");
 	if (o.level == TAMGA_LEVEL_B_LTA && o.tsa_url == NULL)
 		return cli_usage_error(cmd, "B-LTA needs --tsa URL");
-	if (o.level == TAMGA_LEVEL_B_LT && o.tsa_url != NULL)
-		return cli_usage_error(cmd, "--tsa is for level B-LTA");
 
 	if (tamga_extend_file(argv[optind], out, &o, &res) < 0) {
 		int refused = tamga_error_last()->code == TAMGA_ESTATE;

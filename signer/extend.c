@@ -1,15 +1,19 @@
 /*
  * signer/extend.c - tamga_extend_file() / tamga_extend_buffer(): raise the
- * signatures already in a document to PAdES B-LT or B-LTA (include/tamga/
- * sign.h).  The options, the file handling and the result are here; the
- * PDF work is formats/pdf/extend.c and formats/pdf/ltv.c.
+ * signatures already in a document to PAdES B-LT or B-LTA, or XAdES B-LT
+ * (include/tamga/sign.h).  The options, the file handling and the result
+ * are here; the PDF work is formats/pdf/extend.c and formats/pdf/ltv.c,
+ * the office work (OOXML, ODF) formats/ooxml/extend.c, formats/odf/
+ * extend.c and formats/xmldsig/extend.c.
  *
- *     load -> PDF? -> check every signature, gather validation data
- *          -> DSS update [-> document time-stamp] -> write atomically
+ *     load -> PDF?    -> check every signature, gather validation data
+ *                     -> DSS update [-> document time-stamp]
+ *          -> office? -> check every signature [-> SignatureTimeStamp]
+ *                     -> CertificateValues + RevocationValues
+ *          -> write atomically
  *
- * Only PDF has long-term levels today; another format is
- * TAMGA_EUNSUPPORTED.  (When a second format gains them, this becomes an
- * operation of struct tamga_format.)
+ * Another format is TAMGA_EUNSUPPORTED.  (A further format would make this
+ * an operation of struct tamga_format.)
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +29,7 @@
 #include "common/fileio.h"
 #include "formats/format.h"
 #include "formats/pdf/ltv.h"
+#include "formats/xmldsig/extend.h"
 
 /* Largest document tamga extends (the same as it signs). */
 #define MAX_DOCUMENT ((size_t)512 << 20)
@@ -54,13 +59,91 @@ static int check_options(const tamga_extend_options *o)
 		                        "are made when signing)");
 	if (o->level == TAMGA_LEVEL_B_LTA && (o->tsa_url == NULL || *o->tsa_url == '\0'))
 		return tamga__error_set(TAMGA_EINVAL, "level B-LTA needs a time-stamp authority URL");
-	if (o->level == TAMGA_LEVEL_B_LT && o->tsa_url != NULL)
-		return tamga__error_set(TAMGA_EINVAL, "a time-stamp authority is used at level B-LTA only");
 	if (o->revocation < TAMGA_REVDATA_AUTO || o->revocation > TAMGA_REVDATA_BOTH)
 		return tamga__error_set(TAMGA_EINVAL, "unknown revocation data choice %d", (int)o->revocation);
 	if (o->crl_file_count > 0 && o->crl_files == NULL)
 		return tamga__error_set(TAMGA_EINVAL, "extending: crl_file_count without crl_files");
 	return 0;
+}
+
+static void fill_result(tamga_extend_result *result, const tamga_buf *whole, const unsigned char md[32],
+                        size_t signatures, size_t extended, const struct tamga__ltv_stats *st)
+{
+	memset(result, 0, sizeof(*result));
+	tamga__hex(result->sha256, md, 32);
+	result->size = whole->size;
+	result->signatures = signatures;
+	result->extended = extended;
+	result->certs = st->certs;
+	result->crls = st->crls;
+	result->ocsps = st->ocsps;
+	result->timestamped = st->timestamped;
+	result->timestamp_expires = st->timestamp_expires;
+	if (st->notes.size > 0) {
+		snprintf(result->notes, sizeof(result->notes), "%s", (const char *)st->notes.ptr);
+		if (st->notes.size >= sizeof(result->notes))
+			memcpy(result->notes + sizeof(result->notes) - 4, "...", 4);
+	}
+}
+
+/*
+ * XAdES B-LT for OOXML and ODF: B-LTA (an archive time-stamp) is not made
+ * for them.  A signature without a SignatureTimeStamp gets one from
+ * tsa_url first.
+ */
+static int run_office(tamga_buf *whole, const void *in, size_t in_len, int ooxml, const tamga_extend_options *o,
+                      tamga_extend_result *result)
+{
+	struct tamga__xml_extend_options xo;
+	struct tamga__xml_extend_counts counts;
+	struct tamga__ltv_stats st;
+	unsigned char md[32];
+	size_t signatures = 0;
+	int error;
+
+	memset(&xo, 0, sizeof(xo));
+	memset(&counts, 0, sizeof(counts));
+	memset(&st, 0, sizeof(st));
+	if (o->level != TAMGA_LEVEL_B_LT) {
+		error = tamga__error_set(TAMGA_EUNSUPPORTED, "%s signatures are extended to XAdES B-LT only (B-LTA, an "
+		                         "archive time-stamp, is not made for office documents)", ooxml ? "OOXML" : "ODF");
+		goto done;
+	}
+	xo.tsa_url = o->tsa_url;
+	xo.revocation = (int)o->revocation;
+	xo.allow_revoked = o->allow_revoked;
+	xo.now = o->now;
+	xo.crl_files = o->crl_files;
+	xo.crl_file_count = o->crl_file_count;
+	xo.notes = &st.notes;
+	if (ooxml)
+		error = tamga__ooxml_extend(whole, in, in_len, &xo, &counts, &signatures);
+	else
+		error = tamga__odf_extend(whole, in, in_len, &xo, &counts, &signatures);
+	if (error < 0)
+		goto done;
+	if (counts.extended == 0 &&
+	    (error = tamga__buf_printf(&st.notes, "%snothing to add: every signature already has validation data "
+	                               "(the output is a copy)", st.notes.size ? "; " : "")) < 0)
+		goto done;
+	if (counts.timestamped > 0 &&
+	    (error = tamga__buf_printf(&st.notes, "%s%zu signature%s given a signature time-stamp first (B-T)",
+	                               st.notes.size ? "; " : "", counts.timestamped,
+	                               counts.timestamped == 1 ? "" : "s")) < 0)
+		goto done;
+	st.certs = counts.certs;
+	st.crls = counts.crls;
+	st.ocsps = counts.ocsps;
+	if (result != NULL) {
+		if (!EVP_Digest(whole->ptr, whole->size, md, NULL, EVP_sha256(), NULL)) {
+			error = tamga__error_openssl(TAMGA_ECRYPTO, "cannot hash the extended document");
+			goto done;
+		}
+		fill_result(result, whole, md, signatures, counts.extended, &st);
+	}
+done:
+	tamga_buf_dispose(&st.notes);
+	return error;
 }
 
 /* Extend in (copied into *whole, which receives the output). */
@@ -82,8 +165,16 @@ static int run(tamga_buf *whole, const void *in, size_t in_len, const tamga_exte
 		                         MAX_DOCUMENT);
 		goto done;
 	}
+	if (tamga__format_ooxml.probe(in, in_len) || tamga__format_odf.probe(in, in_len)) {
+		error = run_office(whole, in, in_len, tamga__format_ooxml.probe(in, in_len), o, result);
+		goto done;
+	}
 	if (!tamga__format_pdf.probe(in, in_len)) {
-		error = tamga__error_set(TAMGA_EUNSUPPORTED, "only PDF signatures can be extended to B-LT/B-LTA");
+		error = tamga__error_set(TAMGA_EUNSUPPORTED, "only PDF, OOXML and ODF signatures can be extended");
+		goto done;
+	}
+	if (o->level == TAMGA_LEVEL_B_LT && o->tsa_url != NULL) {
+		error = tamga__error_set(TAMGA_EINVAL, "a time-stamp authority is used at level B-LTA only (PDF)");
 		goto done;
 	}
 	if ((error = tamga__buf_append(whole, in, in_len)) < 0)
@@ -110,25 +201,11 @@ static int run(tamga_buf *whole, const void *in, size_t in_len, const tamga_exte
 	                               "(the output is a copy)", st.notes.size ? "; " : "")) < 0)
 		goto done;
 	if (result != NULL) {
-		memset(result, 0, sizeof(*result));
 		if (!EVP_Digest(whole->ptr, whole->size, md, NULL, EVP_sha256(), NULL)) {
 			error = tamga__error_openssl(TAMGA_ECRYPTO, "cannot hash the extended document");
 			goto done;
 		}
-		tamga__hex(result->sha256, md, sizeof(md));
-		result->size = whole->size;
-		result->signatures = signatures;
-		result->extended = extended;
-		result->certs = st.certs;
-		result->crls = st.crls;
-		result->ocsps = st.ocsps;
-		result->timestamped = st.timestamped;
-		result->timestamp_expires = st.timestamp_expires;
-		if (st.notes.size > 0) {
-			snprintf(result->notes, sizeof(result->notes), "%s", (const char *)st.notes.ptr);
-			if (st.notes.size >= sizeof(result->notes))
-				memcpy(result->notes + sizeof(result->notes) - 4, "...", 4);
-		}
+		fill_result(result, whole, md, signatures, extended, &st);
 	}
 done:
 	tamga_buf_dispose(&st.notes);

@@ -19,6 +19,9 @@
  *              the paths' certificates KeyInfo and the token lack
  *           <xd:RevocationValues><xd:CRLValues><xd:EncapsulatedCRLValue>…
  *              <xd:OCSPValues><xd:EncapsulatedOCSPValue>… (OCSPResponse)
+ *
+ * tamga__xmldsig_extend (formats/xmldsig/extend.h) adds the same unsigned
+ * properties to a signature made earlier, with the same code.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "formats/xmldsig/extend.h"
 #include "formats/xmldsig/internal.h"
 #include "pki/ltvdata.h"
 #include "pki/pki.h"
@@ -339,8 +343,8 @@ static xmlNodePtr child_or_new(xmlNodePtr parent, xmlNsPtr ns, const char *name)
 
 /* B-T: ETSI EN 319 132-1 §5.3: SignatureTimeStamp over the C14N of
  * ds:SignatureValue. */
-static int add_timestamp(xmlNodePtr sig, const struct tamga__xml_sign_options *o, tamga_buf *token,
-                         xmlNodePtr *usp_out)
+static int add_timestamp(xmlNodePtr sig, const char *digest, const char *tsa_url, long tsa_timeout,
+                         tamga_buf *token, xmlNodePtr *usp_out)
 {
 	xmlNodePtr sv = child(sig, TAMGA__NS_DSIG, "SignatureValue"), qp, up, usp, ts, cm;
 	tamga_buf c14n = TAMGA_BUF_INIT;
@@ -354,7 +358,7 @@ static int add_timestamp(xmlNodePtr sig, const struct tamga__xml_sign_options *o
 	memset(&q, 0, sizeof(q));
 	if ((qp = find_qualifying_props(sig)) == NULL)
 		return tamga__error_set(TAMGA_EFORMAT, "B-T needs xades:QualifyingProperties in the signature");
-	if ((q.md = md_by_name(o->digest, &uri)) == NULL)
+	if ((q.md = md_by_name(digest, &uri)) == NULL)
 		return TAMGA_EUNSUPPORTED;
 	if ((error = tamga__xml_c14n_node(&c14n, sv)) < 0)
 		goto done;
@@ -364,7 +368,7 @@ static int add_timestamp(xmlNodePtr sig, const struct tamga__xml_sign_options *o
 	}
 	q.digest = dg;
 	q.digest_len = dglen;
-	if ((error = tamga__tsp_timestamp(token, o->tsa_url, o->tsa_timeout, &q)) < 0)
+	if ((error = tamga__tsp_timestamp(token, tsa_url, tsa_timeout, &q)) < 0)
 		goto done;
 	if ((b64 = tamga__xml_base64(token->ptr, token->size)) == NULL) {
 		error = TAMGA_ENOMEM;
@@ -426,58 +430,81 @@ static int put_value(xmlNodePtr parent, const char *name, const unsigned char *d
 	return error;
 }
 
+/* The SHA-256 of each EncapsulatedX509Certificate already in cv. */
+static int sha_push_values(tamga_buf *list, xmlNodePtr cv)
+{
+	xmlNodePtr e;
+	xmlChar *text;
+	tamga_buf der = TAMGA_BUF_INIT;
+	unsigned char md[32];
+	int error = 0;
+
+	for (e = tamga__xml_first_elem(cv); e != NULL && error == 0; e = tamga__xml_next_elem(e)) {
+		if (!tamga__xml_is(e, TAMGA__NS_XADES, "EncapsulatedX509Certificate"))
+			continue;
+		if ((text = xmlNodeGetContent(e)) == NULL)
+			return tamga__error_oom();
+		der.size = 0;
+		/* one a reader cannot decode is no certificate: the new ones go beside it */
+		if (tamga__xml_unbase64(&der, (const char *)text) == 0 && der.size > 0 &&
+		    EVP_Digest(der.ptr, der.size, md, NULL, EVP_sha256(), NULL))
+			error = tamga__buf_append(list, md, sizeof(md));
+		else if (tamga_error_last()->code == TAMGA_ENOMEM)
+			error = TAMGA_ENOMEM;
+		xmlFree(text);
+	}
+	tamga_buf_dispose(&der);
+	return error;
+}
+
 /*
  * B-LT: EN 319 132-1 §5.5.1 (CertificateValues: the certificates used to
  * validate the signature, those already in ds:KeyInfo need not be there;
  * the time-stamp token's own are in the signature too) and §5.5.2
  * (RevocationValues), after the SignatureTimeStamp in usp.  What is
  * gathered, and the refusal of a signer revoked at or before the
- * time-stamp, are pki/ltvdata.c's, as for PAdES B-LT.
+ * time-stamp, are pki/ltvdata.c's, as for PAdES B-LT.  Shared by signing
+ * (signer: the signer's, chain: its chain) and extending (both from the
+ * verified signature: its signer and its KeyInfo certificates).
+ *
+ * cv: a CertificateValues the signature has already (LibreOffice writes
+ * one with the chain at B-B), to which the missing certificates are
+ * appended; NULL: a new one.
  */
-static int add_validation_data(xmlNodePtr sig, xmlNodePtr usp, const struct tamga__xml_sign_options *o,
-                               const tamga_buf *token)
+static int put_validation_data(xmlNodePtr sig, xmlNodePtr usp, xmlNodePtr cv, X509 *signer, STACK_OF(X509) *chain,
+                               const struct tamga__ltvdata_options *lo, const tamga_buf *token, tamga_buf *notes,
+                               struct tamga__xml_extend_counts *counts)
 {
 	struct tamga__ltvdata l;
-	struct tamga__ltvdata_options lo;
 	struct tamga__ltv_subject s;
 	struct tamga__ltv_ids ids = { NULL, 0, 0 };
-	STACK_OF(X509) *chain = sk_X509_new_null(), *tok_certs = NULL;
+	STACK_OF(X509) *tok_certs = NULL;
 	CMS_ContentInfo *tok = tamga__ltvdata_cms_parse(token->ptr, token->size);
-	tamga_buf notes = TAMGA_BUF_INIT, have = TAMGA_BUF_INIT;
-	xmlNodePtr cv, rv, crls = NULL, ocsps = NULL;
+	tamga_buf have = TAMGA_BUF_INIT;
+	xmlNodePtr rv, crls = NULL, ocsps = NULL;
 	char *id = NULL;
 	size_t k;
 	int i, kind, error;
 
-	memset(&lo, 0, sizeof(lo));
 	memset(&s, 0, sizeof(s));
-	lo.revocation = o->revocation;
-	lo.crl_files = o->crl_files;
-	lo.crl_file_count = o->crl_file_count;
-	if ((error = tamga__ltvdata_init(&l, &lo, &notes)) < 0)
+	if ((error = tamga__ltvdata_init(&l, lo, notes)) < 0)
 		goto done;
-	if (chain == NULL || tok == NULL) {
-		error = tok == NULL ? tamga__error_set(TAMGA_ERROR, "the signature time-stamp token cannot be read")
-		                    : tamga__error_oom();
+	if (tok == NULL) {
+		error = tamga__error_set(TAMGA_ERROR, "the signature time-stamp token cannot be read");
 		goto done;
 	}
-	s.signer = tamga__cert_x509(tamga_signer_cert(o->signer));
-	if ((error = sha_push(&have, s.signer)) < 0)
+	s.signer = signer;
+	if ((error = sha_push(&have, signer)) < 0)
 		goto done;
-	for (k = 0; k < tamga_signer_chain_length(o->signer); k++) {
-		X509 *x = tamga__cert_x509(tamga_signer_chain_cert(o->signer, k));
-
-		if (!sk_X509_push(chain, x)) {
-			error = tamga__error_oom();
+	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++)
+		if ((error = sha_push(&have, sk_X509_value(chain, i))) < 0)
 			goto done;
-		}
-		if ((error = sha_push(&have, x)) < 0)
-			goto done;
-	}
 	tok_certs = CMS_get1_certs(tok);
 	for (i = 0; i < sk_X509_num(tok_certs); i++)
 		if ((error = sha_push(&have, sk_X509_value(tok_certs, i))) < 0)
 			goto done;
+	if (cv != NULL && (error = sha_push_values(&have, cv)) < 0)
+		goto done;
 	id = (char *)xmlGetProp(sig, (const xmlChar *)"Id");
 	s.extra = chain;
 	s.token = token->ptr;
@@ -487,7 +514,7 @@ static int add_validation_data(xmlNodePtr sig, xmlNodePtr usp, const struct tamg
 	if ((error = tamga__ltvdata_subject(&l, &s, &ids)) < 0)
 		goto done;
 
-	if ((cv = xmlNewChild(usp, usp->ns, (const xmlChar *)"CertificateValues", NULL)) == NULL ||
+	if ((cv == NULL && (cv = xmlNewChild(usp, usp->ns, (const xmlChar *)"CertificateValues", NULL)) == NULL) ||
 	    (rv = xmlNewChild(usp, usp->ns, (const xmlChar *)"RevocationValues", NULL)) == NULL) {
 		error = tamga__error_oom();
 		goto done;
@@ -500,20 +527,26 @@ static int add_validation_data(xmlNodePtr sig, xmlNodePtr usp, const struct tamg
 			if (it->kind != kind)
 				continue;
 			if (kind == TAMGA__LTV_CERT) {
-				if (!sha_in(&have, it->sha))
+				if (!sha_in(&have, it->sha)) {
 					error = put_value(cv, "EncapsulatedX509Certificate", it->der, it->len);
+					counts->certs++;
+					if (error == 0)
+						error = tamga__buf_append(&have, it->sha, sizeof(it->sha));
+				}
 			} else if (kind == TAMGA__LTV_CRL) {
 				if (crls == NULL &&
 				    (crls = xmlNewChild(rv, usp->ns, (const xmlChar *)"CRLValues", NULL)) == NULL)
 					error = tamga__error_oom();
 				if (error == 0)
 					error = put_value(crls, "EncapsulatedCRLValue", it->der, it->len);
+				counts->crls++;
 			} else {
 				if (ocsps == NULL &&
 				    (ocsps = xmlNewChild(rv, usp->ns, (const xmlChar *)"OCSPValues", NULL)) == NULL)
 					error = tamga__error_oom();
 				if (error == 0)
 					error = put_value(ocsps, "EncapsulatedOCSPValue", it->der, it->len);
+				counts->ocsps++;
 			}
 			if (error < 0)
 				goto done;
@@ -524,9 +557,126 @@ done:
 	tamga__ltvdata_dispose(&l);
 	sk_X509_pop_free(tok_certs, X509_free);
 	CMS_ContentInfo_free(tok);
+	tamga_buf_dispose(&have);
+	return error;
+}
+
+/* At signing: the signer and its chain are the signer's. */
+static int add_validation_data(xmlNodePtr sig, xmlNodePtr usp, const struct tamga__xml_sign_options *o,
+                               const tamga_buf *token)
+{
+	struct tamga__ltvdata_options lo;
+	struct tamga__xml_extend_counts counts;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	tamga_buf notes = TAMGA_BUF_INIT;
+	size_t k;
+	int error = 0;
+
+	memset(&lo, 0, sizeof(lo));
+	memset(&counts, 0, sizeof(counts));
+	lo.revocation = o->revocation;
+	lo.crl_files = o->crl_files;
+	lo.crl_file_count = o->crl_file_count;
+	if (chain == NULL) {
+		error = tamga__error_oom();
+		goto done;
+	}
+	for (k = 0; k < tamga_signer_chain_length(o->signer); k++)
+		if (!sk_X509_push(chain, tamga__cert_x509(tamga_signer_chain_cert(o->signer, k)))) {
+			error = tamga__error_oom();
+			goto done;
+		}
+	error = put_validation_data(sig, usp, NULL, tamga__cert_x509(tamga_signer_cert(o->signer)), chain, &lo, token,
+	                            &notes, &counts);
+done:
 	sk_X509_free(chain);
 	tamga_buf_dispose(&notes);
-	tamga_buf_dispose(&have);
+	return error;
+}
+
+/* ------------------------------------------------------------ extending */
+
+static xmlNodePtr xades_child(xmlNodePtr parent, const char *name)
+{
+	return parent ? child(parent, TAMGA__NS_XADES, name) : NULL;
+}
+
+int tamga__xmldsig_extend(xmlNodePtr sig, const struct tamga__xml_sig *verified,
+                          const struct tamga__xml_extend_options *o, struct tamga__xml_extend_counts *counts)
+{
+	struct tamga__ltvdata_options lo;
+	xmlNodePtr qp, up, usp, ts, et, cv;
+	tamga_buf token = TAMGA_BUF_INIT;
+	xmlChar *text = NULL;
+	char *id = NULL;
+	int error = 0;
+
+	if (sig == NULL || verified == NULL || o == NULL || counts == NULL || verified->result.signer == NULL)
+		return tamga__error_set(TAMGA_EINVAL, "tamga__xmldsig_extend: bad arguments");
+	id = (char *)xmlGetProp(sig, (const xmlChar *)"Id");
+	if ((qp = find_qualifying_props(sig)) == NULL) {
+		error = tamga__error_set(TAMGA_EUNSUPPORTED, "signature %s is not a XAdES signature (no "
+		                         "xades:QualifyingProperties): it cannot be extended", id ? id : "(no Id)");
+		goto done;
+	}
+	up = xades_child(qp, "UnsignedProperties");
+	usp = xades_child(up, "UnsignedSignatureProperties");
+	if (xades_child(usp, "RevocationValues") != NULL)
+		goto done; /* B-LT already: nothing to add */
+	ts = xades_child(usp, "SignatureTimeStamp");
+	et = xades_child(ts, "EncapsulatedTimeStamp");
+	if (ts != NULL && et == NULL) {
+		error = tamga__error_set(TAMGA_EFORMAT, "signature %s: its SignatureTimeStamp holds no "
+		                         "EncapsulatedTimeStamp", id ? id : "(no Id)");
+		goto done;
+	}
+	if (et != NULL) {
+		if ((text = xmlNodeGetContent(et)) == NULL) {
+			error = tamga__error_oom();
+			goto done;
+		}
+		if ((error = tamga__xml_unbase64(&token, (const char *)text)) < 0)
+			goto done;
+	} else if (o->tsa_url == NULL) {
+		error = tamga__error_set(TAMGA_EINVAL, "signature %s has no signature time-stamp (it is B-B): B-LT "
+		                         "needs one first, give --tsa URL", id ? id : "(no Id)");
+		goto done;
+	} else {
+		/* B-B -> B-T: the time-stamp goes where signing puts it. */
+		if ((error = add_timestamp(sig, NULL, o->tsa_url, o->tsa_timeout, &token, &usp)) < 0)
+			goto done;
+		counts->timestamped++;
+		/* before a CertificateValues already there (LibreOffice's), as
+		 * EN 319 132-1 §5.5.1 orders them */
+		if ((cv = xades_child(usp, "CertificateValues")) != NULL) {
+			for (ts = xmlGetLastChild(usp); ts != NULL && !tamga__xml_is(ts, TAMGA__NS_XADES, "SignatureTimeStamp");
+			     ts = ts->prev)
+				;
+			if (ts != NULL) {
+				xmlUnlinkNode(ts);
+				if (xmlAddPrevSibling(cv, ts) == NULL) {
+					xmlFreeNode(ts);
+					error = tamga__error_oom();
+					goto done;
+				}
+			}
+		}
+	}
+	memset(&lo, 0, sizeof(lo));
+	lo.revocation = o->revocation;
+	lo.allow_revoked = o->allow_revoked;
+	lo.now = o->now;
+	lo.crl_files = o->crl_files;
+	lo.crl_file_count = o->crl_file_count;
+	cv = xades_child(usp, "CertificateValues");
+	if ((error = put_validation_data(sig, usp, cv, verified->result.signer, verified->result.certs, &lo, &token,
+	                                 o->notes, counts)) < 0)
+		goto done;
+	counts->extended++;
+done:
+	xmlFree(text);
+	xmlFree(id);
+	tamga_buf_dispose(&token);
 	return error;
 }
 
@@ -565,7 +715,7 @@ int tamga__xmldsig_sign(xmlNodePtr sig, const struct tamga__xml_sign_options *o)
 		                         "transform or algorithm not allowed, or a malformed Reference)");
 		goto done;
 	}
-	if (o->tsa_url != NULL && (error = add_timestamp(sig, o, &token, &usp)) == 0 && o->lt)
+	if (o->tsa_url != NULL && (error = add_timestamp(sig, o->digest, o->tsa_url, o->tsa_timeout, &token, &usp)) == 0 && o->lt)
 		error = add_validation_data(sig, usp, o, &token);
 	else if (error == 0 && o->lt)
 		error = tamga__error_set(TAMGA_EINVAL, "XAdES B-LT needs a time-stamp authority");

@@ -6,7 +6,8 @@
  * format is recognised from the bytes (PDF today).  PDF: PAdES baseline
  * B-B, B-T, B-LT or B-LTA (ETSI EN 319 142-1), incremental updates, so the input is an
  * exact byte prefix of the output and earlier signatures stay valid.
- * tamga_extend_file() raises signatures already in a PDF to B-LT or B-LTA.
+ * tamga_extend_file() raises signatures already in a PDF to B-LT or B-LTA,
+ * and those in an OOXML or ODF package to XAdES B-LT.
  */
 #ifndef TAMGA_SIGN_H
 #define TAMGA_SIGN_H
@@ -136,6 +137,12 @@ TAMGA_EXTERN(int) tamga_sign_buffer(tamga_buf *out, const void *in, size_t in_le
  * (tamga_extend_result.timestamp_expires).  The input is an exact byte
  * prefix of the output.
  *
+ * OOXML and ODF packages: every XML signature is checked, then gets a
+ * SignatureTimeStamp if it has none (tsa_url needed) and
+ * CertificateValues + RevocationValues if it has no RevocationValues
+ * (XAdES B-LT, EN 319 132-1); only the signature part changes, every other
+ * ZIP entry is copied byte for byte.  B-LTA is TAMGA_EUNSUPPORTED for them.
+ *
  * Refused, nothing written:
  *   TAMGA_EINVAL       options (a level other than B-LT/B-LTA, B-LTA without tsa_url)
  *   TAMGA_EUNSUPPORTED not a PDF, or an encrypted PDF
@@ -186,7 +193,7 @@ typedef struct {
 TAMGA_EXTERN(int) tamga_extend_file(const char *in_path, const char *out_path, const tamga_extend_options *opts,
                                     tamga_extend_result *result);
 
-/** Extend a PDF held in memory; the extended document is appended to out. */
+/** Extend a document held in memory; the extended document is appended to out. */
 TAMGA_EXTERN(int) tamga_extend_buffer(tamga_buf *out, const void *in, size_t in_len,
                                       const tamga_extend_options *opts, tamga_extend_result *result);
 
