@@ -19,7 +19,8 @@
  *   - the ZIP is read strictly (formats/zip: no duplicate entries, no
  *     hidden bytes), and a package that cannot be read is TOTAL-FAILED;
  *   - a file no Reference of a signature covers (added, or left unsigned)
- *     is a modification "part-unsigned", not allowed;
+ *     is a modification "part-unsigned", not allowed (but see ooo30_exempt:
+ *     the OpenOffice.org 3.0 layout leaves mimetype and the manifest out);
  *   - META-INF/manifest.xml and the package must agree (what LibreOffice
  *     checks before it shows anything): "manifest-mismatch", not allowed;
  *   - only the direct ds:Signature children of document-signatures count;
@@ -45,6 +46,7 @@ struct ctx {
 	struct tamga__odf_manifest manifest;
 	int have_manifest;
 	char *manifest_error;    /* why it could not be read */
+	const tamga_buf *mime;   /* the mimetype entry's bytes */
 	tamga_buf *bufs;         /* entry contents, read on first use */
 	unsigned char *read;
 	unsigned char *covered;  /* per entry, for the signature being judged */
@@ -77,8 +79,14 @@ static int is_dir(const char *name)
 }
 
 /* The manifest and the package disagree: modifications for sig. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int manifest_mods(struct ctx *c, struct tamga__sig_evidence *sig, int *whole)
 {
+	const char **listed = NULL;
 	size_t i;
 	char *p;
 	int error = 0;
@@ -88,18 +96,29 @@ static int manifest_mods(struct ctx *c, struct tamga__sig_evidence *sig, int *wh
 		return tamga__evidence_sig_mod(sig, "manifest-mismatch", 0, "%s",
 		                               c->manifest_error ? c->manifest_error : "no META-INF/manifest.xml");
 	}
+	/* The manifest's paths sorted: a hostile manifest may list hundreds of
+	 * thousands beside 10,000 entries, too many to compare pairwise. */
+	if ((listed = malloc((c->manifest.count + 1) * sizeof(*listed))) == NULL)
+		return tamga__error_oom();
+	for (i = 0; i < c->manifest.count; i++)
+		listed[i] = c->manifest.entries[i].path;
+	qsort(listed, c->manifest.count, sizeof(*listed), cmp_str);
 	for (i = 0; i < tamga__zip_count(c->zip) && error == 0; i++) {
 		const char *name = tamga__zip_name(c->zip, i);
 
-		if (is_dir(name) || tamga__odf_manifest_exempt(name) || tamga__odf_manifest_find(&c->manifest, name))
+		if (is_dir(name) || tamga__odf_manifest_exempt(name) ||
+		    bsearch(&name, listed, c->manifest.count, sizeof(*listed), cmp_str) != NULL)
 			continue;
 		*whole = 0;
-		if ((p = tamga__odf_printable(name)) == NULL)
+		if ((p = tamga__odf_printable(name)) == NULL) {
+			free(listed);
 			return TAMGA_ENOMEM;
+		}
 		error = tamga__evidence_sig_mod(sig, "manifest-mismatch", 0,
 		                                "the package holds '%s', which META-INF/manifest.xml does not list", p);
 		free(p);
 	}
+	free(listed);
 	for (i = 0; i < c->manifest.count && error == 0; i++) {
 		const char *path = c->manifest.entries[i].path;
 
@@ -115,6 +134,39 @@ static int manifest_mods(struct ctx *c, struct tamga__sig_evidence *sig, int *wh
 	return error;
 }
 
+static int referenced(const struct tamga__xml_sig *xs, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < xs->ref_count; i++)
+		if (xs->refs[i].path != NULL && strcmp(xs->refs[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * OpenOffice.org 3.0 signed every file but mimetype and META-INF/ (3.2 and
+ * LibreOffice sign those too, and LibreOffice still validates the old
+ * layout, calling it a partial signature).  For a signature that references
+ * neither mimetype nor the manifest, these files may stay unsigned: the
+ * manifest, the macro signatures (which sign themselves) and a mimetype
+ * that names the same media type as the manifest's root entry.  Nothing else
+ * in META-INF/, and no other file: what the content files say is signed, and
+ * manifest_mods still holds the manifest to the package.
+ */
+static int ooo30_exempt(const struct ctx *c, const char *name)
+{
+	const struct tamga__odf_entry *root;
+
+	if (strcmp(name, "META-INF/manifest.xml") == 0 || strcmp(name, TAMGA__ODF_MACROSIGS) == 0)
+		return 1;
+	if (strcmp(name, "mimetype") != 0 || !c->have_manifest || c->mime == NULL ||
+	    (root = tamga__odf_manifest_find(&c->manifest, "/")) == NULL)
+		return 0;
+	return strlen(root->media_type) == c->mime->size && c->mime->size > 0 &&
+	       memcmp(root->media_type, c->mime->ptr, c->mime->size) == 0;
+}
+
 /* Coverage: every file but documentsignatures.xml must be referenced. */
 static int coverage_mods(struct ctx *c, const struct tamga__xml_sig *xs, struct tamga__sig_evidence *sig, int *whole)
 {
@@ -122,12 +174,13 @@ static int coverage_mods(struct ctx *c, const struct tamga__xml_sig *xs, struct 
 	tamga_buf list = TAMGA_BUF_INIT;
 	long k;
 	char *p;
-	int error = 0;
+	int error = 0, ooo30;
 
 	memset(c->covered, 0, n ? n : 1);
 	for (i = 0; i < xs->ref_count; i++)
 		if (xs->refs[i].path != NULL && (k = tamga__zip_find(c->zip, xs->refs[i].path)) >= 0)
 			c->covered[k] = 1;
+	ooo30 = !referenced(xs, "mimetype") && !referenced(xs, "META-INF/manifest.xml");
 	for (i = 0; i < n && error == 0; i++) {
 		const char *name = tamga__zip_name(c->zip, i);
 
@@ -137,7 +190,13 @@ static int coverage_mods(struct ctx *c, const struct tamga__xml_sig *xs, struct 
 			error = TAMGA_ENOMEM;
 			break;
 		}
-		if (is_dir(name) && tamga__zip_size(c->zip, i) == 0) {
+		if (ooo30 && ooo30_exempt(c, name)) {
+			*whole = 0;
+			error = tamga__evidence_sig_mod(sig, "part-unsigned", 1,
+			                                "'%s' is not signed: an OpenOffice.org 3.0 signature covers every "
+			                                "file but mimetype and META-INF/ (LibreOffice calls it partial)",
+			                                p);
+		} else if (is_dir(name) && tamga__zip_size(c->zip, i) == 0) {
 			/* LibreOffice signs streams only; an empty directory holds nothing. */
 			if (dirs++ < 3)
 				error = tamga__buf_printf(&list, "%s%s", dirs > 1 ? ", " : "", p);
@@ -328,6 +387,7 @@ int tamga__odf_verify(const unsigned char *data, size_t len, struct tamga__evide
 		error = tamga__evidence_error(ev, "%s", e && e->message[0] ? e->message : "no mimetype");
 		goto done;
 	}
+	c.mime = &mime;
 	if ((error = tamga__odf_manifest_read(&c.manifest, zip)) == 0) {
 		c.have_manifest = 1;
 	} else if (error == TAMGA_ENOMEM) {

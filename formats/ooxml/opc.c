@@ -119,6 +119,12 @@ static char *attr(xmlNodePtr n, const char *name, int *oom)
 
 /* ------------------------------------------------------------ content types */
 
+/* qsort/bsearch order of anything that starts with a string pointer. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int parse_content_types(struct tamga__opc *opc, const unsigned char *data, size_t len)
 {
 	xmlDocPtr doc = NULL;
@@ -163,47 +169,58 @@ static int parse_content_types(struct tamga__opc *opc, const unsigned char *data
 
 			if ((error = decode(&ext, a, strlen(a), 1)) < 0)
 				goto done;
-			for (i = 0; i < opc->default_count; i++)
-				if (strcmp(opc->defaults[i].ext, ext) == 0) {
-					error = tamga__error_set(TAMGA_EFORMAT, "[Content_Types].xml: two Defaults for "
-					                         "the extension '%s'", ext);
+			/* capacity: the next power of two (realloc by one element
+			 * is quadratic with some allocators) */
+			if ((opc->default_count & (opc->default_count - 1)) == 0) {
+				if ((g = realloc(opc->defaults, (opc->default_count ? 2 * opc->default_count : 1) *
+				                                    sizeof(*g))) == NULL) {
 					free(ext);
+					error = tamga__error_oom();
 					goto done;
 				}
-			if ((g = realloc(opc->defaults, (opc->default_count + 1) * sizeof(*g))) == NULL) {
-				free(ext);
-				error = tamga__error_oom();
-				goto done;
+				opc->defaults = g;
 			}
-			opc->defaults = g;
-			g[opc->default_count].ext = ext;
-			g[opc->default_count++].type = b;
+			opc->defaults[opc->default_count].ext = ext;
+			opc->defaults[opc->default_count++].type = b;
 		} else {
 			struct tamga__opc_override *g;
 			char *key = NULL;
 
 			if ((error = tamga__opc_key(&key, a)) < 0)
 				goto done;
-			for (i = 0; i < opc->override_count; i++)
-				if (strcmp(opc->overrides[i].key, key) == 0) {
-					error = tamga__error_set(TAMGA_EFORMAT, "[Content_Types].xml: two Overrides for "
-					                         "the part %s", a);
+			if ((opc->override_count & (opc->override_count - 1)) == 0) {
+				if ((g = realloc(opc->overrides, (opc->override_count ? 2 * opc->override_count : 1) *
+				                                     sizeof(*g))) == NULL) {
 					free(key);
+					error = tamga__error_oom();
 					goto done;
 				}
-			if ((g = realloc(opc->overrides, (opc->override_count + 1) * sizeof(*g))) == NULL) {
-				free(key);
-				error = tamga__error_oom();
-				goto done;
+				opc->overrides = g;
 			}
-			opc->overrides = g;
-			g[opc->override_count].key = key;
-			g[opc->override_count++].type = b;
+			opc->overrides[opc->override_count].key = key;
+			opc->overrides[opc->override_count++].type = b;
 		}
 		b = NULL;
 		free(a);
 		a = NULL;
 	}
+	/* Sorted (both structs start with their key) for tamga__opc_content_type,
+	 * and two of one key found next to each other: a hostile
+	 * [Content_Types].xml may hold hundreds of thousands. */
+	qsort(opc->defaults, opc->default_count, sizeof(*opc->defaults), cmp_str);
+	qsort(opc->overrides, opc->override_count, sizeof(*opc->overrides), cmp_str);
+	for (i = 1; i < opc->default_count; i++)
+		if (strcmp(opc->defaults[i - 1].ext, opc->defaults[i].ext) == 0) {
+			error = tamga__error_set(TAMGA_EFORMAT, "[Content_Types].xml: two Defaults for the extension '%s'",
+			                         opc->defaults[i].ext);
+			goto done;
+		}
+	for (i = 1; i < opc->override_count; i++)
+		if (strcmp(opc->overrides[i - 1].key, opc->overrides[i].key) == 0) {
+			error = tamga__error_set(TAMGA_EFORMAT, "[Content_Types].xml: two Overrides for the part /%s",
+			                         opc->overrides[i].key);
+			goto done;
+		}
 done:
 	free(a);
 	free(b);
@@ -323,18 +340,18 @@ long tamga__opc_find(const struct tamga__opc *opc, const char *key)
 
 const char *tamga__opc_content_type(const struct tamga__opc *opc, const char *key)
 {
-	const char *slash = strrchr(key, '/'), *dot;
-	size_t i;
+	const char *slash = strrchr(key, '/'), *dot, *ext;
+	const struct tamga__opc_override *o;
+	const struct tamga__opc_default *d;
 
-	for (i = 0; i < opc->override_count; i++)
-		if (strcmp(opc->overrides[i].key, key) == 0)
-			return opc->overrides[i].type;
+	if ((o = bsearch(&key, opc->overrides, opc->override_count, sizeof(*o), cmp_str)) != NULL)
+		return o->type;
 	dot = strrchr(slash ? slash + 1 : key, '.');
 	if (dot == NULL)
 		return NULL;
-	for (i = 0; i < opc->default_count; i++)
-		if (strcmp(opc->defaults[i].ext, dot + 1) == 0)
-			return opc->defaults[i].type;
+	ext = dot + 1;
+	if ((d = bsearch(&ext, opc->defaults, opc->default_count, sizeof(*d), cmp_str)) != NULL)
+		return d->type;
 	return NULL;
 }
 
@@ -402,12 +419,13 @@ int tamga__opc_resolve(char **out, const char *source_key, const char *target)
 	for (seg = strtok_r(decoded, "/", &save); seg != NULL; seg = strtok_r(NULL, "/", &save)) {
 		if (strcmp(seg, ".") == 0)
 			continue;
+		/* RFC 3986 §5.2.4 drops a ".." at the root, and so do the
+		 * readers (LibreOffice shows "../../x.png" from word/ as
+		 * /x.png): refusing it here left that part targeted by nothing
+		 * in verify.c, so one below _xmlsignatures/ went unsigned. */
 		if (strcmp(seg, "..") == 0) {
-			if (count == 0) {
-				error = tamga__error_set(TAMGA_EFORMAT, "relationship target '%s' leaves the package", target);
-				goto done;
-			}
-			count--;
+			if (count > 0)
+				count--;
 			continue;
 		}
 		segs[count++] = seg;
@@ -449,8 +467,8 @@ int tamga__opc_rels_parse(struct tamga__opc_rels *out, const unsigned char *data
 {
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root, n;
-	char *source = NULL;
-	size_t i;
+	char *source = NULL, **ids = NULL;
+	size_t i, cap = 0;
 	int error, oom = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -476,12 +494,14 @@ int tamga__opc_rels_parse(struct tamga__opc_rels *out, const unsigned char *data
 			error = tamga__error_set(TAMGA_EFORMAT, "%s: unexpected element <%s>", rels_key, (const char *)n->name);
 			goto done;
 		}
-		if ((g = realloc(out->rels, (out->count + 1) * sizeof(*g))) == NULL) {
-			error = tamga__error_oom();
-			goto done;
+		if (out->count == cap) {
+			if ((g = realloc(out->rels, (cap = cap ? 2 * cap : 16) * sizeof(*g))) == NULL) {
+				error = tamga__error_oom();
+				goto done;
+			}
+			out->rels = g;
 		}
-		out->rels = g;
-		r = &g[out->count++];
+		r = &out->rels[out->count++];
 		memset(r, 0, sizeof(*r));
 		r->id = attr(n, "Id", &oom);
 		r->type = attr(n, "Type", &oom);
@@ -505,9 +525,6 @@ int tamga__opc_rels_parse(struct tamga__opc_rels *out, const unsigned char *data
 			goto done;
 		}
 		free(mode);
-		for (i = 0; i + 1 < out->count; i++)
-			if (strcmp(out->rels[i].id, r->id) == 0)
-				out->duplicate_ids = 1;
 		if (!r->external && (error = tamga__opc_resolve(&r->target_key, source, r->target)) < 0) {
 			if (error == TAMGA_ENOMEM)
 				goto done;
@@ -515,7 +532,22 @@ int tamga__opc_rels_parse(struct tamga__opc_rels *out, const unsigned char *data
 			error = 0;
 		}
 	}
+	/* Two relationships with one Id: sorted, not pairwise (a part can
+	 * hold hundreds of thousands). */
+	if (out->count > 1) {
+		if ((ids = malloc(out->count * sizeof(*ids))) == NULL) {
+			error = tamga__error_oom();
+			goto done;
+		}
+		for (i = 0; i < out->count; i++)
+			ids[i] = out->rels[i].id;
+		qsort(ids, out->count, sizeof(*ids), cmp_str);
+		for (i = 1; i < out->count; i++)
+			if (strcmp(ids[i - 1], ids[i]) == 0)
+				out->duplicate_ids = 1;
+	}
 done:
+	free(ids);
 	free(source);
 	xmlFreeDoc(doc);
 	if (error < 0)
@@ -835,6 +867,8 @@ void tamga__opc_sigs_free(struct tamga__opc_sigs *s)
 	memset(s, 0, sizeof(*s));
 }
 
+#define MAX_ORIGIN_RELS 1000
+
 static int listed(char *const *list, size_t n, const char *key)
 {
 	size_t i;
@@ -896,6 +930,14 @@ int tamga__opc_signatures(struct tamga__opc_sigs *out, struct tamga__opc_reader 
 		}
 		if (error < 0)
 			goto done;
+	}
+	/* Each relationship here is a signature to check or a warning, and
+	 * the checks below compare them pairwise: a bound, far above what
+	 * any document has (the signer refuses more than 1000 too). */
+	if (orels.count > MAX_ORIGIN_RELS) {
+		error = tamga__error_set(TAMGA_ELIMIT, "%s has %zu relationships, more than the limit of %d signatures",
+		                         out->origin_rels, orels.count, MAX_ORIGIN_RELS);
+		goto done;
 	}
 	for (i = 0; i < orels.count; i++) {
 		const struct tamga__opc_rel *rel = &orels.rels[i];

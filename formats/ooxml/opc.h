@@ -104,7 +104,8 @@ int tamga__opc_rels_source(char **out, const char *key);
 char *tamga__opc_rels_of(const char *source);
 
 /* Resolve target (a relative or absolute part URI) from the source part
- * ("" the package) into a key.  TAMGA_EFORMAT when it leaves the package. */
+ * ("" the package) into a key, as RFC 3986 §5.2 does (a ".." at the root
+ * is dropped).  TAMGA_EFORMAT for a URI with a scheme or naming no part. */
 int tamga__opc_resolve(char **out, const char *source_key, const char *target);
 
 /* 1 when type is a relationship type Office or LibreOffice leave out of

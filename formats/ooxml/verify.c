@@ -244,35 +244,69 @@ static char *find_text(xmlNodePtr n, const char *ns, const char *name, unsigned 
 	return NULL;
 }
 
+struct selector {
+	const char *path;               /* the relationships part, as the Reference names it */
+	int by_type;                    /* 0: value is a SourceId, 1: a SourceType */
+	const char *value;
+};
+
+static int cmp_selector(const void *a, const void *b)
+{
+	const struct selector *x = a, *y = b;
+	int c = x->by_type - y->by_type;
+
+	if (c == 0)
+		c = strcasecmp(x->path, y->path);
+	return c != 0 ? c : strcmp(x->value, y->value);
+}
+
+/* Every selector of the signature's RelationshipTransform References,
+ * sorted for rel_covered: a hostile signature may list hundreds of
+ * thousands against as many relationships, so no pairwise search. */
+static int selectors(struct selector **out, size_t *count, const struct tamga__xml_sig *xs)
+{
+	size_t i, k, n = 0;
+
+	*out = NULL;
+	*count = 0;
+	for (i = 0; i < xs->ref_count; i++)
+		if (xs->refs[i].in_manifest && xs->refs[i].path != NULL && xs->refs[i].transform == TAMGA__XML_T_RELS)
+			n += xs->refs[i].source_id_count + xs->refs[i].source_type_count;
+	if ((*out = calloc(n ? n : 1, sizeof(**out))) == NULL)
+		return tamga__error_oom();
+	for (i = 0; i < xs->ref_count; i++) {
+		const struct tamga__xml_ref_result *r = &xs->refs[i];
+
+		if (!r->in_manifest || r->path == NULL || r->transform != TAMGA__XML_T_RELS)
+			continue;
+		for (k = 0; k < r->source_id_count; k++)
+			(*out)[(*count)++] = (struct selector){ r->path, 0, r->source_ids[k] };
+		for (k = 0; k < r->source_type_count; k++)
+			(*out)[(*count)++] = (struct selector){ r->path, 1, r->source_types[k] };
+	}
+	qsort(*out, *count, sizeof(**out), cmp_selector);
+	return 0;
+}
+
 /* Does a RelationshipTransform Reference to the relationships part
  * rels_key select rel: by its Id (RelationshipReference) or by its Type
  * (RelationshipsGroupReference, ECMA-376 Part 2 §13.2.4.26; both compared
  * case-sensitively, as the transform does)?  What the Manifest claims:
  * whether its digest matches is the xmldsig verdict. */
-static int rel_covered(const struct tamga__xml_sig *xs, const char *rels_key, const struct tamga__opc_rel *rel)
+static int rel_covered(const struct selector *sel, size_t n, const char *rels_key, const struct tamga__opc_rel *rel)
 {
-	size_t i, k;
+	struct selector id = { rels_key, 0, rel->id }, type = { rels_key, 1, rel->type };
 
-	for (i = 0; i < xs->ref_count; i++) {
-		const struct tamga__xml_ref_result *r = &xs->refs[i];
-
-		if (!r->in_manifest || r->path == NULL || r->transform != TAMGA__XML_T_RELS || strcasecmp(r->path, rels_key) != 0)
-			continue;
-		for (k = 0; rel->id != NULL && k < r->source_id_count; k++)
-			if (strcmp(r->source_ids[k], rel->id) == 0)
-				return 1;
-		for (k = 0; rel->type != NULL && k < r->source_type_count; k++)
-			if (strcmp(r->source_types[k], rel->type) == 0)
-				return 1;
-	}
-	return 0;
+	return (rel->id != NULL && bsearch(&id, sel, n, sizeof(*sel), cmp_selector) != NULL) ||
+	       (rel->type != NULL && bsearch(&type, sel, n, sizeof(*sel), cmp_selector) != NULL);
 }
 
 /* What the signature covers, and what it does not. */
 static int coverage(struct vctx *c, struct tamga__sig_evidence *sig, const struct tamga__xml_sig *xs)
 {
 	unsigned char *covered = NULL, *whole_rels = NULL;
-	size_t i, k;
+	struct selector *sel = NULL;
+	size_t i, k, nsel = 0;
 	int error = 0, whole = 1;
 
 	if ((covered = calloc(c->opc->count + 1, 1)) == NULL || (whole_rels = calloc(c->opc->count + 1, 1)) == NULL) {
@@ -354,6 +388,8 @@ static int coverage(struct vctx *c, struct tamga__sig_evidence *sig, const struc
 	}
 
 	/* Every relationship of a covered relationships part. */
+	if ((error = selectors(&sel, &nsel, xs)) < 0)
+		goto done;
 	for (i = 0; i < c->rels_count; i++) {
 		const struct rels_part *rp = &c->rels[i];
 		const char *name = c->opc->names[rp->index];
@@ -377,7 +413,7 @@ static int coverage(struct vctx *c, struct tamga__sig_evidence *sig, const struc
 			const struct tamga__opc_rel *rel = &rp->rels.rels[k];
 			int cls;
 
-			if (rel_covered(xs, c->opc->keys[rp->index], rel))
+			if (rel_covered(sel, nsel, c->opc->keys[rp->index], rel))
 				continue;
 			cls = tamga__opc_rel_type_class(rel->type);
 			if (cls == 3) /* the signature machinery: never signed */
@@ -393,6 +429,7 @@ static int coverage(struct vctx *c, struct tamga__sig_evidence *sig, const struc
 	}
 	sig->covers_whole_document = whole;
 done:
+	free(sel);
 	free(covered);
 	free(whole_rels);
 	return error;

@@ -36,17 +36,24 @@
 #include "common/error.h"
 #include "formats/xmldsig/internal.h"
 
-static int selected(xmlNodePtr rel, char *const *ids, size_t id_count, char *const *types, size_t type_count)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ids and types sorted (cmp_str): a hostile signature may hold hundreds of
+ * thousands of selectors for as many relationships, so no pairwise search. */
+static int selected(xmlNodePtr rel, const char **ids, size_t id_count, const char **types, size_t type_count)
 {
 	xmlChar *id = xmlGetNoNsProp(rel, (const xmlChar *)"Id");
 	xmlChar *type = xmlGetNoNsProp(rel, (const xmlChar *)"Type");
-	size_t i;
+	const char *key;
 	int yes = 0;
 
-	for (i = 0; id != NULL && i < id_count && !yes; i++)
-		yes = strcmp((const char *)id, ids[i]) == 0;
-	for (i = 0; type != NULL && i < type_count && !yes; i++)
-		yes = strcmp((const char *)type, types[i]) == 0;
+	if ((key = (const char *)id) != NULL)
+		yes = bsearch(&key, ids, id_count, sizeof(*ids), cmp_str) != NULL;
+	if (!yes && (key = (const char *)type) != NULL)
+		yes = bsearch(&key, types, type_count, sizeof(*types), cmp_str) != NULL;
 	xmlFree(id);
 	xmlFree(type);
 	return yes;
@@ -131,13 +138,25 @@ int tamga__xml_rels_transform(tamga_buf *out, xmlDocPtr rels, char *const *ids, 
                               char *const *types, size_t type_count, int legacy)
 {
 	xmlNodePtr root = xmlDocGetRootElement(rels), c, *sel = NULL;
+	const char **sids = NULL, **stypes = NULL;
 	size_t n = 0, cap = 0, i;
 	int error = 0;
 
 	if (!tamga__xml_is(root, NS_OPC_RELS, "Relationships"))
 		return tamga__error_set(TAMGA_EFORMAT, "a RelationshipTransform input is not a Relationships part");
+	if ((sids = malloc((id_count + 1) * sizeof(*sids))) == NULL ||
+	    (stypes = malloc((type_count + 1) * sizeof(*stypes))) == NULL) {
+		error = tamga__error_oom();
+		goto done;
+	}
+	for (i = 0; i < id_count; i++)
+		sids[i] = ids[i];
+	for (i = 0; i < type_count; i++)
+		stypes[i] = types[i];
+	qsort(sids, id_count, sizeof(*sids), cmp_str);
+	qsort(stypes, type_count, sizeof(*stypes), cmp_str);
 	if ((error = tamga__buf_puts(out, "<Relationships xmlns=\"" NS_OPC_RELS "\">")) < 0)
-		return error;
+		goto done;
 	for (c = root->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE) {
 			if (legacy && c->name != NULL &&
@@ -145,7 +164,7 @@ int tamga__xml_rels_transform(tamga_buf *out, xmlDocPtr rels, char *const *ids, 
 				goto done;
 			continue;
 		}
-		if (!tamga__xml_is(c, NS_OPC_RELS, "Relationship") || !selected(c, ids, id_count, types, type_count))
+		if (!tamga__xml_is(c, NS_OPC_RELS, "Relationship") || !selected(c, sids, id_count, stypes, type_count))
 			continue;
 		if (n == cap) {
 			xmlNodePtr *t = realloc(sel, (cap = cap ? 2 * cap : 16) * sizeof(*t));
@@ -165,6 +184,8 @@ int tamga__xml_rels_transform(tamga_buf *out, xmlDocPtr rels, char *const *ids, 
 			goto done;
 	error = tamga__buf_puts(out, "</Relationships>");
 done:
+	free(sids);
+	free(stypes);
 	free(sel);
 	return error;
 }
@@ -176,12 +197,15 @@ static int attr_list_add(char ***list, size_t *n, xmlNodePtr node, const char *n
 
 	if (v == NULL)
 		return tamga__error_set(TAMGA_EFORMAT, "a RelationshipTransform selector has no %s", name);
-	if ((t = realloc(*list, (*n + 1) * sizeof(*t))) == NULL) {
-		xmlFree(v);
-		return tamga__error_oom();
+	/* capacity: the next power of two (see selected) */
+	if ((*n & (*n - 1)) == 0) {
+		if ((t = realloc(*list, (*n ? 2 * *n : 1) * sizeof(*t))) == NULL) {
+			xmlFree(v);
+			return tamga__error_oom();
+		}
+		*list = t;
 	}
-	*list = t;
-	if ((t[*n] = tamga__strdup((const char *)v)) == NULL) {
+	if (((*list)[*n] = tamga__strdup((const char *)v)) == NULL) {
 		xmlFree(v);
 		return TAMGA_ENOMEM;
 	}

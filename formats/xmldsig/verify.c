@@ -33,6 +33,8 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
+#include <libxml/c14n.h>
+#include <libxml/xmlIO.h>
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmldsig.h>
 
@@ -41,6 +43,7 @@
 #include "formats/xmldsig/internal.h"
 
 #define MAX_REFS 10000
+#define MAX_DIGESTED ((size_t)1 << 30)
 #define MAX_TIMESTAMPS 16
 #define MAX_VALUES 256                  /* certificates, CRLs, OCSP responses: each */
 #define MAX_VALUE_B64 ((size_t)8 << 20) /* one value's base64 text */
@@ -132,7 +135,14 @@ static int alg_is(const char *alg, const char *const *list)
 	return 0;
 }
 
-static const char *const c14n_algs[] = { ALG_C14N, ALG_C14N_C, ALG_EXC_C14N, ALG_EXC_C14N_C, NULL };
+/* C14N 1.1 (xmlsec and libxml2 implement it; EU DSS and Santuario can
+ * write it) is accepted wherever exclusive C14N is: SignedInfo, same-document
+ * References and SignatureTimeStamps, never for a package part. */
+#define ALG_C14N11 "http://www.w3.org/2006/12/xml-c14n11"
+#define ALG_C14N11_C "http://www.w3.org/2006/12/xml-c14n11#WithComments"
+
+static const char *const c14n_algs[] = { ALG_C14N, ALG_C14N_C, ALG_EXC_C14N, ALG_EXC_C14N_C, ALG_C14N11, ALG_C14N11_C,
+	                                 NULL };
 
 /* ------------------------------------------------------------ structure */
 
@@ -232,12 +242,16 @@ static int list_add(char ***list, size_t *n, char *value)
 {
 	char **t;
 
-	if ((t = realloc(*list, (*n + 1) * sizeof(*t))) == NULL) {
-		free(value);
-		return tamga__error_oom();
+	/* capacity: the next power of two (a signature may list hundreds of
+	 * thousands of selectors; realloc by one is quadratic in some allocators) */
+	if ((*n & (*n - 1)) == 0) {
+		if ((t = realloc(*list, (*n ? 2 * *n : 1) * sizeof(*t))) == NULL) {
+			free(value);
+			return tamga__error_oom();
+		}
+		*list = t;
 	}
-	*list = t;
-	t[(*n)++] = value;
+	(*list)[(*n)++] = value;
 	return 0;
 }
 
@@ -634,6 +648,57 @@ static int read_signing_time(struct vctx *v)
 	return 0;
 }
 
+struct sv_subtree {
+	xmlNodePtr apex;
+};
+
+/* Visible: the apex, its descendants, their attributes and namespace nodes. */
+static int sv_visible(void *payload, xmlNodePtr node, xmlNodePtr parent)
+{
+	const struct sv_subtree *t = payload;
+	xmlNodePtr n = node;
+
+	if (node == NULL)
+		return 0;
+	if (node->type == XML_NAMESPACE_DECL || node->type == XML_ATTRIBUTE_NODE)
+		n = node->type == XML_NAMESPACE_DECL ? parent : node->parent;
+	for (; n != NULL; n = n->parent)
+		if (n == t->apex)
+			return 1;
+	return 0;
+}
+
+static int sv_write(void *payload, const char *data, int len)
+{
+	if (len < 0 || tamga__buf_append(payload, data, (size_t)len) < 0)
+		return -1;
+	return len;
+}
+
+/*
+ * The time-stamped bytes: ds:SignatureValue canonicalised as the
+ * SignatureTimeStamp's CanonicalizationMethod says (XAdES 7.3; absent means
+ * C14N 1.0).  EU DSS writes exclusive C14N here by default.
+ */
+static int sv_c14n(tamga_buf *out, xmlNodePtr sv, const char *alg)
+{
+	struct sv_subtree t = { sv };
+	xmlOutputBufferPtr ob;
+	int mode, comments, r;
+
+	if (alg == NULL || strcmp(alg, ALG_C14N) == 0)
+		return tamga__xml_c14n_node(out, sv);
+	mode = strncmp(alg, ALG_EXC_C14N, strlen(ALG_EXC_C14N)) == 0 ? XML_C14N_EXCLUSIVE_1_0 :
+	       strncmp(alg, ALG_C14N11, strlen(ALG_C14N11)) == 0 ? XML_C14N_1_1 : XML_C14N_1_0;
+	comments = strstr(alg, "#WithComments") != NULL;
+	if ((ob = xmlOutputBufferCreateIO(sv_write, NULL, out, NULL)) == NULL)
+		return tamga__error_oom();
+	r = xmlC14NExecute(sv->doc, sv_visible, &t, mode, NULL, comments, ob);
+	if (xmlOutputBufferClose(ob) < 0 || r < 0)
+		return tamga__error_set(TAMGA_EFORMAT, "canonicalisation of the SignatureValue failed");
+	return 0;
+}
+
 static int timestamp_one(struct vctx *v, xmlNodePtr ts)
 {
 	struct tamga__cms_result *r = &v->out->result, t;
@@ -652,9 +717,9 @@ static int timestamp_one(struct vctx *v, xmlNodePtr ts)
 		} else if (strcmp((const char *)c->name, "EncapsulatedTimeStamp") == 0 && enc == NULL)
 			enc = c;
 	}
-	if (enc == NULL || (alg != NULL && strcmp(alg, ALG_C14N) != 0)) {
+	if (enc == NULL || (alg != NULL && !alg_is(alg, c14n_algs))) {
 		error = fail(v, TAMGA__CMS_FORMAT_FAILURE, "a SignatureTimeStamp %s", enc == NULL ?
-		             "has no EncapsulatedTimeStamp" : "uses a canonicalisation other than C14N 1.0");
+		             "has no EncapsulatedTimeStamp" : "uses a canonicalisation tamga does not know");
 		goto done;
 	}
 	if ((b64 = text(enc)) == NULL) {
@@ -665,7 +730,7 @@ static int timestamp_one(struct vctx *v, xmlNodePtr ts)
 		error = fail(v, TAMGA__CMS_FORMAT_FAILURE, "a SignatureTimeStamp is not base64");
 		goto done;
 	}
-	if ((error = tamga__xml_c14n_node(&c14n, v->sv)) < 0)
+	if ((error = sv_c14n(&c14n, v->sv, alg)) < 0)
 		goto done;
 	range.offset = 0;
 	range.len = c14n.size;
@@ -888,7 +953,7 @@ static int read_validation_data(struct vctx *v)
  * DOCTYPE, an entity or a size bomb is refused before xmlsec sees it. */
 static int preflight_parts(struct vctx *v, const struct tamga__xml_package *pkg)
 {
-	size_t i;
+	size_t i, total = 0;
 
 	for (i = 0; i < v->out->ref_count; i++) {
 		struct tamga__xml_ref_result *r = &v->out->refs[i];
@@ -908,6 +973,13 @@ static int preflight_parts(struct vctx *v, const struct tamga__xml_package *pkg)
 		if (e < 0) /* e.g. corrupt compressed data: the document's fault, a verdict */
 			return fail(v, TAMGA__CMS_FORMAT_FAILURE, "%.200s cannot be read: %s", r->path,
 			            tamga_error_last()->message[0] ? tamga_error_last()->message : tamga_error_name(e));
+		/* One part named by thousands of References would be digested
+		 * thousands of times: a signature naming each part once stays
+		 * within what a package may hold (formats/zip: 1 GiB). */
+		if (len > MAX_DIGESTED - total)
+			return fail(v, TAMGA__CMS_FORMAT_FAILURE, "the References name more than %zu bytes of parts in "
+			            "all (one part named again and again?)", MAX_DIGESTED);
+		total += len;
 		if (r->transform == TAMGA__XML_T_NONE)
 			continue;
 		if ((e = tamga__xml_parse(&d, data, len, r->path)) < 0)

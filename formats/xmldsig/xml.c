@@ -576,14 +576,15 @@ xmlSecDSigCtxPtr tamga__xml_dsig_ctx(EVP_PKEY *key, int sign)
 	 * through the same list): the header's list, nothing else. */
 	const xmlSecTransformId ref_ids[] = {
 		xmlSecTransformInclC14NId, xmlSecTransformInclC14NWithCommentsId, xmlSecTransformExclC14NId,
-		xmlSecTransformExclC14NWithCommentsId, xmlSecTransformEnvelopedId, xmlSecTransformRelationshipId,
+		xmlSecTransformExclC14NWithCommentsId, xmlSecTransformInclC14N11Id, xmlSecTransformInclC14N11WithCommentsId,
+		xmlSecTransformEnvelopedId, xmlSecTransformRelationshipId,
 		xmlSecOpenSSLTransformSha1Id, xmlSecOpenSSLTransformSha256Id, xmlSecOpenSSLTransformSha384Id,
 		xmlSecOpenSSLTransformSha512Id,
 	};
 	/* CanonicalizationMethod and SignatureMethod of SignedInfo. */
 	const xmlSecTransformId sig_ids[] = {
 		xmlSecTransformInclC14NId, xmlSecTransformInclC14NWithCommentsId, xmlSecTransformExclC14NId,
-		xmlSecTransformExclC14NWithCommentsId,
+		xmlSecTransformExclC14NWithCommentsId, xmlSecTransformInclC14N11Id, xmlSecTransformInclC14N11WithCommentsId,
 		xmlSecOpenSSLTransformRsaSha1Id, xmlSecOpenSSLTransformRsaSha256Id, xmlSecOpenSSLTransformRsaSha384Id,
 		xmlSecOpenSSLTransformRsaSha512Id, xmlSecOpenSSLTransformEcdsaSha1Id,
 		xmlSecOpenSSLTransformEcdsaSha256Id, xmlSecOpenSSLTransformEcdsaSha384Id,

@@ -9,7 +9,9 @@
  * held to what these formats use:
  *
  *   transforms   C14N 1.0 (with and without comments), exclusive C14N,
- *                the OPC RelationshipTransform (only inside a Manifest),
+ *                C14N 1.1 (same-document only: SignedInfo, Objects,
+ *                time-stamps), the OPC RelationshipTransform (only inside
+ *                a Manifest),
  *                enveloped-signature: nothing else (no XPath, XSLT, base64);
  *   URIs         "#id" within the same Signature, and package parts through
  *                struct tamga__xml_package: never files, never the network
