@@ -18,6 +18,8 @@
 #define ALG_C14N_C "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"
 #define ALG_EXC_C14N "http://www.w3.org/2001/10/xml-exc-c14n#"
 #define ALG_EXC_C14N_C "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
+#define ALG_C14N11 "http://www.w3.org/2006/12/xml-c14n11"
+#define ALG_C14N11_C "http://www.w3.org/2006/12/xml-c14n11#WithComments"
 #define ALG_ENVELOPED "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 #define TYPE_SIGNED_PROPS "http://uri.etsi.org/01903#SignedProperties"
 
@@ -63,6 +65,9 @@ int tamga__xml_unbase64(tamga_buf *out, const char *text);
 
 /* C14N 1.0 (without comments) of the subtree at node, appended to out. */
 int tamga__xml_c14n_node(tamga_buf *out, xmlNodePtr node);
+/* The same with the algorithm URI alg (C14N 1.0, exclusive or 1.1, with or
+ * without comments; NULL: C14N 1.0). */
+int tamga__xml_c14n_node_alg(tamga_buf *out, xmlNodePtr node, const char *alg);
 
 /* First element child of node (or next element sibling with next=1) */
 xmlNodePtr tamga__xml_first_elem(xmlNodePtr node);

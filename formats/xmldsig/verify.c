@@ -138,8 +138,6 @@ static int alg_is(const char *alg, const char *const *list)
 /* C14N 1.1 (xmlsec and libxml2 implement it; EU DSS and Santuario can
  * write it) is accepted wherever exclusive C14N is: SignedInfo, same-document
  * References and SignatureTimeStamps, never for a package part. */
-#define ALG_C14N11 "http://www.w3.org/2006/12/xml-c14n11"
-#define ALG_C14N11_C "http://www.w3.org/2006/12/xml-c14n11#WithComments"
 
 static const char *const c14n_algs[] = { ALG_C14N, ALG_C14N_C, ALG_EXC_C14N, ALG_EXC_C14N_C, ALG_C14N11, ALG_C14N11_C,
 	                                 NULL };
@@ -648,33 +646,6 @@ static int read_signing_time(struct vctx *v)
 	return 0;
 }
 
-struct sv_subtree {
-	xmlNodePtr apex;
-};
-
-/* Visible: the apex, its descendants, their attributes and namespace nodes. */
-static int sv_visible(void *payload, xmlNodePtr node, xmlNodePtr parent)
-{
-	const struct sv_subtree *t = payload;
-	xmlNodePtr n = node;
-
-	if (node == NULL)
-		return 0;
-	if (node->type == XML_NAMESPACE_DECL || node->type == XML_ATTRIBUTE_NODE)
-		n = node->type == XML_NAMESPACE_DECL ? parent : node->parent;
-	for (; n != NULL; n = n->parent)
-		if (n == t->apex)
-			return 1;
-	return 0;
-}
-
-static int sv_write(void *payload, const char *data, int len)
-{
-	if (len < 0 || tamga__buf_append(payload, data, (size_t)len) < 0)
-		return -1;
-	return len;
-}
-
 /*
  * The time-stamped bytes: ds:SignatureValue canonicalised as the
  * SignatureTimeStamp's CanonicalizationMethod says (XAdES 7.3; absent means
@@ -682,21 +653,7 @@ static int sv_write(void *payload, const char *data, int len)
  */
 static int sv_c14n(tamga_buf *out, xmlNodePtr sv, const char *alg)
 {
-	struct sv_subtree t = { sv };
-	xmlOutputBufferPtr ob;
-	int mode, comments, r;
-
-	if (alg == NULL || strcmp(alg, ALG_C14N) == 0)
-		return tamga__xml_c14n_node(out, sv);
-	mode = strncmp(alg, ALG_EXC_C14N, strlen(ALG_EXC_C14N)) == 0 ? XML_C14N_EXCLUSIVE_1_0 :
-	       strncmp(alg, ALG_C14N11, strlen(ALG_C14N11)) == 0 ? XML_C14N_1_1 : XML_C14N_1_0;
-	comments = strstr(alg, "#WithComments") != NULL;
-	if ((ob = xmlOutputBufferCreateIO(sv_write, NULL, out, NULL)) == NULL)
-		return tamga__error_oom();
-	r = xmlC14NExecute(sv->doc, sv_visible, &t, mode, NULL, comments, ob);
-	if (xmlOutputBufferClose(ob) < 0 || r < 0)
-		return tamga__error_set(TAMGA_EFORMAT, "canonicalisation of the SignatureValue failed");
-	return 0;
+	return tamga__xml_c14n_node_alg(out, sv, alg);
 }
 
 static int timestamp_one(struct vctx *v, xmlNodePtr ts)

@@ -445,17 +445,28 @@ static int buf_write(void *payload, const char *data, int len)
 
 int tamga__xml_c14n_node(tamga_buf *out, xmlNodePtr node)
 {
+	return tamga__xml_c14n_node_alg(out, node, NULL);
+}
+
+int tamga__xml_c14n_node_alg(tamga_buf *out, xmlNodePtr node, const char *alg)
+{
 	struct subtree t = { node };
 	xmlOutputBufferPtr ob;
 	size_t before = out->size;
-	int r;
+	int mode = XML_C14N_1_0, comments = 0, r;
 
+	if (alg != NULL) {
+		mode = strncmp(alg, ALG_EXC_C14N, strlen(ALG_EXC_C14N)) == 0 ? XML_C14N_EXCLUSIVE_1_0
+		       : strncmp(alg, ALG_C14N11, strlen(ALG_C14N11)) == 0   ? XML_C14N_1_1
+		                                                              : XML_C14N_1_0;
+		comments = strstr(alg, "#WithComments") != NULL;
+	}
 	if ((ob = xmlOutputBufferCreateIO(buf_write, NULL, out, NULL)) == NULL)
 		return tamga__error_oom();
-	r = xmlC14NExecute(node->doc, in_subtree, &t, XML_C14N_1_0, NULL, 0, ob);
+	r = xmlC14NExecute(node->doc, in_subtree, &t, mode, NULL, comments, ob);
 	if (xmlOutputBufferClose(ob) < 0 || r < 0) {
 		out->size = before;
-		return tamga__error_set(TAMGA_EFORMAT, "canonicalisation (C14N 1.0) failed");
+		return tamga__error_set(TAMGA_EFORMAT, "canonicalisation failed");
 	}
 	return 0;
 }
