@@ -994,6 +994,32 @@ static long caption_height(const struct stamp *s, long width)
 	return (rows + 1) * CAPTION_LINE_EMU;
 }
 
+/* The caption box left of the QR code (DOCX page, PPTX slide), bottoms
+ * aligned, at least as tall as the code; everything clamped to the page's
+ * top left.  margin: room kept free left of the caption. */
+static void caption_box(const struct stamp *s, long margin, long *qr_x, long *qr_y, long *cap_x, long *cap_y,
+                        long *cap_w, long *cap_h)
+{
+	if (*qr_x < 0)
+		*qr_x = 0;
+	if (*qr_y < 0)
+		*qr_y = 0;
+	*cap_w = *qr_x - GAP - margin;
+	if (*cap_w > CAPTION_WIDTH)
+		*cap_w = CAPTION_WIDTH;
+	if (*cap_w < 20 * EMU_PER_MM)
+		*cap_w = 20 * EMU_PER_MM;
+	*cap_x = *qr_x - GAP - *cap_w;
+	if (*cap_x < 0)
+		*cap_x = 0;
+	*cap_h = caption_height(s, *cap_w);
+	if (*cap_h < s->qr_emu)
+		*cap_h = s->qr_emu;
+	*cap_y = *qr_y + s->qr_emu - *cap_h;
+	if (*cap_y < 0)
+		*cap_y = 0;
+}
+
 /* ------------------------------------------------------------ DOCX */
 
 /*
@@ -1108,24 +1134,7 @@ static int stamp_docx(struct pkg *p, const char *main_part, struct stamp *s)
 		bottom = page_h / 3;
 	qr_x = page_w - right - s->qr_emu;
 	qr_y = page_h - (bottom < STAMP_EDGE ? bottom : STAMP_EDGE) - s->qr_emu;
-	if (qr_x < 0)
-		qr_x = 0;
-	if (qr_y < 0)
-		qr_y = 0;
-	cap_w = qr_x - GAP - 10 * EMU_PER_MM;
-	if (cap_w > CAPTION_WIDTH)
-		cap_w = CAPTION_WIDTH;
-	if (cap_w < 20 * EMU_PER_MM)
-		cap_w = 20 * EMU_PER_MM;
-	cap_x = qr_x - GAP - cap_w;
-	if (cap_x < 0)
-		cap_x = 0;
-	cap_h = caption_height(s, cap_w);
-	if (cap_h < s->qr_emu)
-		cap_h = s->qr_emu;
-	cap_y = qr_y + s->qr_emu - cap_h;
-	if (cap_y < 0)
-		cap_y = 0;
+	caption_box(s, 10 * EMU_PER_MM, &qr_x, &qr_y, &cap_x, &cap_y, &cap_w, &cap_h);
 
 	if ((error = rel_add(p, main_part, RT_IMAGE, s->media, &rid)) < 0)
 		goto done;
@@ -1442,24 +1451,7 @@ static int stamp_pptx(struct pkg *p, const char *main_part, struct stamp *s)
 
 	qr_x = cx - m - s->qr_emu;
 	qr_y = cy - m - s->qr_emu;
-	if (qr_x < 0)
-		qr_x = 0;
-	if (qr_y < 0)
-		qr_y = 0;
-	cap_w = qr_x - GAP - m;
-	if (cap_w > CAPTION_WIDTH)
-		cap_w = CAPTION_WIDTH;
-	if (cap_w < 20 * EMU_PER_MM)
-		cap_w = 20 * EMU_PER_MM;
-	cap_x = qr_x - GAP - cap_w;
-	if (cap_x < 0)
-		cap_x = 0;
-	cap_h = caption_height(s, cap_w);
-	if (cap_h < s->qr_emu)
-		cap_h = s->qr_emu;
-	cap_y = qr_y + s->qr_emu - cap_h;
-	if (cap_y < 0)
-		cap_y = 0;
+	caption_box(s, m, &qr_x, &qr_y, &cap_x, &cap_y, &cap_w, &cap_h);
 
 	/* Shapes go before the tree's p:extLst, the last element it may hold. */
 	before = child_el(tree, NS_P, "extLst");
