@@ -414,18 +414,8 @@ int tamga__odf_sign(struct tamga__sign_job *job)
 	int error;
 
 	memset(&m, 0, sizeof(m));
-	if (o->level == TAMGA_LEVEL_B_LTA)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OpenDocument: level B-LTA (a XAdES archive time-stamp) is "
-		                                            "not supported; sign at B-B, B-T or B-LT");
-	if (o->certify)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OpenDocument has no certification signatures (--certify "
-		                                            "is for PDF)");
-	if (o->rsa_pss)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OpenDocument: RSA-PSS is not used (LibreOffice cannot "
-		                                            "check it): sign without --pss");
-	if (o->placement == TAMGA_PLACE_RECT)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OpenDocument: the stamp cannot be placed at a rectangle "
-		                                            "(pages exist only once laid out)");
+	if ((error = tamga__xmldsig_sign_refuse(o, "OpenDocument")) < 0)
+		return error;
 
 	if ((error = tamga__zip_open(&zip, job->in, job->in_len)) < 0) {
 		tamga__error_prefix("not a valid OpenDocument package");

@@ -411,21 +411,7 @@ done:
 
 static int refuse(const struct tamga__sign_job *job)
 {
-	const tamga_sign_options *o = job->opts;
-
-	if (o->level == TAMGA_LEVEL_B_LTA)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OOXML: level B-LTA (a XAdES archive time-stamp) is not "
-		                                            "supported; sign at B-B, B-T or B-LT");
-	if (o->certify)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OOXML: certification signatures (--certify) are a PDF "
-		                                            "feature");
-	if (o->rsa_pss)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OOXML: RSA-PSS signatures are not supported (LibreOffice "
-		                                            "cannot check them); sign with PKCS#1 v1.5 or an EC key");
-	if (o->placement == TAMGA_PLACE_RECT)
-		return tamga__error_set(TAMGA_EUNSUPPORTED, "OOXML: --page/--rect placement is for PDF documents; use "
-		                                            "--first-page or --last-page");
-	return 0;
+	return tamga__xmldsig_sign_refuse(job->opts, "OOXML");
 }
 
 int tamga__ooxml_sign(struct tamga__sign_job *job)

@@ -726,3 +726,21 @@ done:
 		xmlSecDSigCtxDestroy(ctx);
 	return error;
 }
+
+int tamga__xmldsig_sign_refuse(const tamga_sign_options *o, const char *format)
+{
+	if (o->level == TAMGA_LEVEL_B_LTA)
+		return tamga__error_set(TAMGA_EUNSUPPORTED, "%s: level B-LTA (a XAdES archive time-stamp) is not "
+		                        "supported; sign at B-B, B-T or B-LT", format);
+	if (o->certify)
+		return tamga__error_set(TAMGA_EUNSUPPORTED, "%s: certification signatures (--certify) are a PDF "
+		                        "feature", format);
+	if (o->rsa_pss)
+		return tamga__error_set(TAMGA_EUNSUPPORTED, "%s: RSA-PSS signatures are not supported (LibreOffice "
+		                        "cannot check them); sign with PKCS#1 v1.5 or an EC key", format);
+	if (o->placement == TAMGA_PLACE_RECT)
+		return tamga__error_set(TAMGA_EUNSUPPORTED, "%s: --page/--rect placement (a rectangle on a page) is "
+		                        "for PDF documents: pages exist only once an office document is laid out",
+		                        format);
+	return 0;
+}

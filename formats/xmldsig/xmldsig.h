@@ -32,6 +32,7 @@
 #include <libxml/tree.h>
 
 #include <tamga/common.h>
+#include <tamga/sign.h>
 #include <tamga/signer.h>
 
 #include "formats/cms/cms_verify.h"
@@ -158,6 +159,14 @@ struct tamga__xml_sign_options {
  * revocation data for a certificate).
  */
 int tamga__xmldsig_sign(xmlNodePtr sig, const struct tamga__xml_sign_options *o);
+
+/*
+ * The signing options an XML signature in an office package cannot honour,
+ * refused in one place for OOXML and ODF (format names the format in the
+ * message): level B-LTA, certification (--certify), RSA-PSS, a stamp at a
+ * page rectangle.  0, or TAMGA_EUNSUPPORTED with the reason.
+ */
+int tamga__xmldsig_sign_refuse(const tamga_sign_options *o, const char *format);
 
 /* ------------------------------------------------------------ verification */
 
